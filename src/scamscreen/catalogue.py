@@ -1,0 +1,251 @@
+"""The red-flag catalogue: one TOML file per flag under ``flags/``, loaded and checked once.
+
+A flag is data. Its file says what it matches (RE2 patterns per language, applied to folded
+text, see ``normalize``), how much it weighs, why it matters, where that is documented, and
+what to check next. Its examples are test cases. ``flags/README.md`` documents the format.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import re2
+
+from scamscreen.errors import CatalogueError
+
+LANGUAGES = ("en", "zh-Hant", "zh-Hans", "th", "vi", "id", "any")
+LEVELS = ("low", "medium", "high")
+FLAG_KINDS = ("pattern", "combination")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    section: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "section": self.section, "url": self.url}
+
+    def cite(self) -> str:
+        return f"{self.title}, {self.section}" if self.section else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Flags that say the same kind of thing; together they earn at most ``cap`` points."""
+
+    name: str
+    title: str
+    cap: float
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    name: str
+    title: str
+    kind: str
+    group: str
+    points: float
+    severity: str
+    confidence: str
+    rationale: str
+    advice: str
+    sources: tuple[Source, ...]
+    patterns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGUAGES if self.patterns.get(lang))
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    flag_index: int
+    language: str
+    source: str
+    regex: Any  # re2._Regexp
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    flags: tuple[Flag, ...]
+    groups: Mapping[str, Group]
+    patterns: tuple[CompiledPattern, ...]
+    pattern_set: Any  # re2.Set over every pattern, in the order of ``patterns``
+
+    def __iter__(self) -> Iterator[Flag]:
+        return iter(self.flags)
+
+    def __len__(self) -> int:
+        return len(self.flags)
+
+    def get(self, key: str) -> Flag | None:
+        """Find a flag by id, dotted name or alias, case-insensitively."""
+        wanted = key.strip().lower()
+        for flag in self.flags:
+            if wanted in (flag.id.lower(), flag.name.lower(), *(a.lower() for a in flag.aliases)):
+                return flag
+        return None
+
+    @property
+    def pattern_flags(self) -> tuple[Flag, ...]:
+        return tuple(flag for flag in self.flags if flag.kind == "pattern")
+
+    @property
+    def combination_flags(self) -> tuple[Flag, ...]:
+        return tuple(flag for flag in self.flags if flag.kind == "combination")
+
+
+def _require(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in data:
+        raise CatalogueError(f"{where}: missing required field '{key}'")
+    value = data[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind):
+        raise CatalogueError(f"{where}: field '{key}' must be {kind.__name__}")
+    return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogueError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def parse_flag(data: dict[str, Any], where: str) -> Flag:
+    """Build a Flag from one parsed TOML file, rejecting anything malformed."""
+    kind = data.get("kind", "pattern")
+    if kind not in FLAG_KINDS:
+        raise CatalogueError(f"{where}: kind must be one of {', '.join(FLAG_KINDS)}")
+    sources_raw = _require(data, "sources", list, where)
+    if not sources_raw:
+        raise CatalogueError(f"{where}: at least one source is required")
+    sources = tuple(
+        Source(
+            title=_require(s, "title", str, where),
+            section=s.get("section", ""),
+            url=s.get("url", ""),
+        )
+        for s in sources_raw
+    )
+    patterns_raw = data.get("patterns", {})
+    unknown = set(patterns_raw) - set(LANGUAGES)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown pattern language(s) {sorted(unknown)}")
+    patterns = {lang: _strings(value, f"{where} patterns.{lang}") for lang, value in patterns_raw.items()}
+    examples = data.get("examples", {})
+    flag = Flag(
+        id=_require(data, "id", str, where),
+        name=_require(data, "name", str, where),
+        title=_require(data, "title", str, where),
+        kind=kind,
+        group=_require(data, "group", str, where),
+        points=_require(data, "points", float, where),
+        severity=data.get("severity", "medium"),
+        confidence=data.get("confidence", "medium"),
+        rationale=_require(data, "rationale", str, where).strip(),
+        advice=_require(data, "advice", str, where).strip(),
+        sources=sources,
+        patterns=patterns,
+        requires=_strings(data.get("requires", []), f"{where} requires"),
+        examples_match=_strings(examples.get("match", []), f"{where} examples.match"),
+        examples_no_match=_strings(examples.get("no_match", []), f"{where} examples.no_match"),
+        aliases=_strings(data.get("aliases", []), f"{where} aliases"),
+    )
+    if flag.severity not in LEVELS or flag.confidence not in LEVELS:
+        raise CatalogueError(f"{where}: severity and confidence must be one of {LEVELS}")
+    if kind == "pattern" and not any(patterns.values()):
+        raise CatalogueError(f"{where}: a pattern flag needs at least one pattern")
+    if kind == "combination" and len(flag.requires) < 2:
+        raise CatalogueError(f"{where}: a combination flag requires at least two groups or flags")
+    if not flag.examples_match or not flag.examples_no_match:
+        raise CatalogueError(f"{where}: needs examples that match and examples that do not")
+    if not 0 < flag.points <= 5:
+        raise CatalogueError(f"{where}: points must be in (0, 5]")
+    return flag
+
+
+def _regex_options() -> Any:
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    return options
+
+
+def compile_pattern(pattern: str, where: str) -> Any:
+    try:
+        return re2.compile(pattern, options=_regex_options())
+    except re2.error as error:
+        raise CatalogueError(f"{where}: pattern {pattern!r} is not valid RE2: {error}") from None
+
+
+def build(flags: list[Flag], groups: Mapping[str, Group]) -> Catalogue:
+    """Validate cross-references and compile every pattern once."""
+    seen_ids: set[str] = set()
+    seen_names: set[str] = set()
+    for flag in flags:
+        if flag.id in seen_ids or flag.name in seen_names:
+            raise CatalogueError(f"duplicate flag id or name: {flag.id} / {flag.name}")
+        seen_ids.add(flag.id)
+        seen_names.add(flag.name)
+        if flag.group not in groups:
+            raise CatalogueError(f"{flag.id}: unknown group '{flag.group}'")
+    for flag in flags:
+        for requirement in flag.requires:
+            if requirement not in groups and requirement not in seen_ids:
+                raise CatalogueError(f"{flag.id}: requires unknown group or flag '{requirement}'")
+    compiled: list[CompiledPattern] = []
+    pattern_set = re2.Set.SearchSet(_regex_options())
+    for index, flag in enumerate(flags):
+        for language, sources in flag.patterns.items():
+            for source in sources:
+                regex = compile_pattern(source, f"{flag.id} patterns.{language}")
+                pattern_set.Add(source)
+                compiled.append(CompiledPattern(index, language, source, regex))
+    pattern_set.Compile()
+    return Catalogue(tuple(flags), dict(groups), tuple(compiled), pattern_set)
+
+
+def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
+    groups = {}
+    for name, spec in data.get("groups", {}).items():
+        where = f"groups.toml [{name}]"
+        groups[name] = Group(name, _require(spec, "title", str, where), _require(spec, "cap", float, where))
+    return groups
+
+
+def load_directory(directory: Path) -> Catalogue:
+    """Load a catalogue from a directory of flag files plus its ``groups.toml``."""
+    groups_file = directory / "groups.toml"
+    try:
+        groups = _parse_groups(tomllib.loads(groups_file.read_text(encoding="utf-8")))
+        flags = [
+            parse_flag(tomllib.loads(path.read_text(encoding="utf-8")), path.name)
+            for path in sorted(directory.glob("*.toml"))
+            if path.name != "groups.toml"
+        ]
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise CatalogueError(f"cannot read catalogue in {directory}: {error}") from None
+    flags.sort(key=lambda flag: flag.id)
+    return build(flags, groups)
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    """The catalogue that ships with the package, loaded once per process."""
+    with resources.as_file(resources.files("scamscreen") / "flags") as directory:
+        return load_directory(Path(directory))

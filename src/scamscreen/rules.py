@@ -1,0 +1,87 @@
+"""Run the catalogue over an advert: which flags fire, and on which text of the input."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from scamscreen.catalogue import Catalogue, Flag
+from scamscreen.normalize import Folded, fold
+
+# Evidence beyond this many spans per flag adds nothing a reader can use.
+MAX_EVIDENCE_PER_FLAG = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Text of the input that a flag matched, with offsets into the input as given."""
+
+    text: str
+    start: int
+    end: int
+    language: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "start": self.start, "end": self.end, "lang": self.language}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One flag that fired on an advert."""
+
+    flag: Flag
+    evidence: tuple[Evidence, ...]
+    because: tuple[str, ...] = ()  # for combinations: the flag ids that satisfied it
+
+
+def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
+    """Fire every pattern flag that matches the folded text, collecting its evidence."""
+    matched_indexes = catalogue.pattern_set.Match(folded.text) or []
+    spans: dict[int, list[Evidence]] = defaultdict(list)
+    seen: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for pattern_index in sorted(matched_indexes):
+        compiled = catalogue.patterns[pattern_index]
+        flag_spans = spans[compiled.flag_index]
+        for match in compiled.regex.finditer(folded.text):
+            if len(flag_spans) >= MAX_EVIDENCE_PER_FLAG:
+                break
+            if match.end() == match.start():
+                continue
+            start, end = folded.source_span(match.start(), match.end())
+            if (start, end) in seen[compiled.flag_index]:
+                continue
+            seen[compiled.flag_index].add((start, end))
+            flag_spans.append(Evidence(folded.source[start:end], start, end, compiled.language))
+    return [
+        Hit(catalogue.flags[index], tuple(sorted(evidence, key=lambda e: (e.start, e.end))))
+        for index, evidence in sorted(spans.items())
+        if evidence
+    ]
+
+
+def match_combinations(catalogue: Catalogue, hits: list[Hit]) -> list[Hit]:
+    """Fire each combination flag whose required groups or flags have all fired."""
+    fired_ids = {hit.flag.id for hit in hits}
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for hit in hits:
+        by_group[hit.flag.group].append(hit.flag.id)
+    combined = []
+    for flag in catalogue.combination_flags:
+        because: list[str] = []
+        for requirement in flag.requires:
+            if requirement in fired_ids:
+                because.append(requirement)
+            elif by_group.get(requirement):
+                because.extend(by_group[requirement])
+            else:
+                break
+        else:
+            combined.append(Hit(flag, (), tuple(dict.fromkeys(because))))
+    return combined
+
+
+def find_hits(catalogue: Catalogue, text: str | Folded) -> list[Hit]:
+    """All flags that fire on ``text``: pattern flags first, then combinations."""
+    folded = text if isinstance(text, Folded) else fold(text)
+    hits = match_patterns(catalogue, folded)
+    return hits + match_combinations(catalogue, hits)

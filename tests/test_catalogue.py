@@ -1,0 +1,52 @@
+"""Every flag's own examples, run as tests, plus the catalogue's structural promises."""
+
+from __future__ import annotations
+
+import pytest
+
+from scamscreen.catalogue import LANGUAGES, Flag, default_catalogue
+from scamscreen.rules import find_hits
+
+CATALOGUE = default_catalogue()
+
+
+def _example_cases(kind: str) -> list[pytest.param]:
+    cases = []
+    for flag in CATALOGUE:
+        examples = flag.examples_match if kind == "match" else flag.examples_no_match
+        for number, text in enumerate(examples, 1):
+            cases.append(pytest.param(flag, text, id=f"{flag.id}-{kind}-{number}"))
+    return cases
+
+
+def _fired_ids(text: str) -> set[str]:
+    return {hit.flag.id for hit in find_hits(CATALOGUE, text)}
+
+
+@pytest.mark.parametrize(("flag", "text"), _example_cases("match"))
+def test_flag_fires_on_its_match_examples(flag: Flag, text: str) -> None:
+    assert flag.id in _fired_ids(text), f"{flag.id} should fire on: {text!r}"
+
+
+@pytest.mark.parametrize(("flag", "text"), _example_cases("no_match"))
+def test_flag_stays_quiet_on_its_no_match_examples(flag: Flag, text: str) -> None:
+    assert flag.id not in _fired_ids(text), f"{flag.id} should not fire on: {text!r}"
+
+
+def test_every_flag_has_sources_rationale_and_advice() -> None:
+    for flag in CATALOGUE:
+        assert flag.sources and flag.rationale and flag.advice, flag.id
+
+
+def test_ids_follow_the_scheme_and_match_file_names() -> None:
+    from importlib import resources
+
+    names = {p.name for p in (resources.files("scamscreen") / "flags").iterdir()}
+    for flag in CATALOGUE:
+        assert flag.id.startswith("SS-") and f"{flag.id}.toml" in names, flag.id
+        assert flag.name.split(".")[0] in CATALOGUE.groups, flag.name
+
+
+def test_pattern_languages_are_known() -> None:
+    for flag in CATALOGUE:
+        assert set(flag.patterns) <= set(LANGUAGES), flag.id
