@@ -1,0 +1,3 @@
+from scamscreen.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""The ``scamscreen`` command: a thin shell over the library. Each command parses its options,
+calls the library, and hands the result to a renderer."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from scamscreen.errors import ScamscreenError
+from scamscreen.scoring import BAND_NAMES, band_threshold
+
+app = typer.Typer(
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    add_completion=False,
+    help="Screen job adverts for scam and trafficking-recruitment risk, offline, with every "
+    "point of the score explained.",
+)
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> NoReturn:
+    """One line on standard error, exit status 2: never a traceback for bad input."""
+    Console(stderr=True, highlight=False).print(f"[bold red]scamscreen: error:[/] {message}",
+                                                 markup=True, soft_wrap=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _read_advert(text: str | None, file: Path | None, encoding: str | None) -> str:
+    from scamscreen.textio import decode, read_text_file
+
+    if text is not None and file is not None:
+        fail("give the advert as an argument or with --file, not both")
+    if file is not None:
+        return read_text_file(file, encoding) if str(file) != "-" else decode(sys.stdin.buffer.read(), encoding)
+    if text is not None and text != "-":
+        return text
+    if sys.stdin.isatty():
+        Console(stderr=True).print("Paste the advert, then press Ctrl-D (Ctrl-Z Enter on Windows):")
+    return decode(sys.stdin.buffer.read(), encoding)
+
+
+def _screener(prior: float | None, model: Path | None, trust_model: bool, no_model: bool):  # type: ignore[no-untyped-def]
+    from scamscreen.model import load_model
+    from scamscreen.screener import Screener
+
+    loaded = None
+    if model is not None and not no_model:
+        loaded = load_model(model, trust=trust_model)
+    return Screener(model=loaded, use_model=not no_model, prior=prior)
+
+
+PriorOption = Annotated[
+    float | None,
+    typer.Option(help="How common scams are among the ads you screen (0-1). Default 0.10; "
+                 "a caseworker's inbox of suspicious leads might use 0.5, a job board 0.02."),
+]
+ModelOption = Annotated[Path | None, typer.Option(help="Use this model file instead of the shipped one.")]
+TrustOption = Annotated[bool, typer.Option("--trust-model", help="Accept a model file whose checksum "
+                                           "is not the shipped model's (you vouch for it).")]
+NoModelOption = Annotated[bool, typer.Option("--no-model", help="Rules only: skip the classifier.")]
+EncodingOption = Annotated[str | None, typer.Option(help="Text encoding of the input (default: detect).")]
+
+
+@app.command()
+def check(
+    text: Annotated[str | None, typer.Argument(help="The advert's text; omit it (or give -) "
+                                               "to read standard input.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the advert from a file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
+    fail_on: Annotated[str | None, typer.Option(
+        help="Exit 1 when the band is this or higher: low, medium or high (for scripts).")] = None,
+    prior: PriorOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
+    no_model: NoModelOption = False,
+    encoding: EncodingOption = None,
+) -> None:
+    """Screen one advert: score 0-100, band, highlighted matches and every flag explained."""
+    if fail_on is not None and fail_on not in BAND_NAMES:
+        fail(f"--fail-on must be one of {', '.join(BAND_NAMES)}, not '{fail_on}'")
+    try:
+        advert = _read_advert(text, file, encoding)
+        assessment = _screener(prior, model, trust_model, no_model).screen(advert)
+    except ScamscreenError as error:
+        fail(str(error))
+    if as_json:
+        sys.stdout.write(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from scamscreen.render import render_assessment
+
+        render_assessment(Console(), assessment)
+    if fail_on is not None and assessment.score >= band_threshold(fail_on):
+        raise typer.Exit(1)
+
+
+@app.command()
+def rules(
+    flag_id: Annotated[str | None, typer.Argument(help="A flag's id, name or alias to show in full.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
+) -> None:
+    """List the red-flag catalogue, or show one flag in full."""
+    from scamscreen.catalogue import default_catalogue
+    from scamscreen.render import catalogue_table, render_flag
+
+    try:
+        catalogue = default_catalogue()
+    except ScamscreenError as error:
+        fail(str(error))
+    console = Console()
+    if flag_id is None:
+        if as_json:
+            rows = [{"id": f.id, "name": f.name, "title": f.title, "group": f.group,
+                     "points": f.points, "languages": list(f.languages)} for f in catalogue]
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        else:
+            console.print(catalogue_table(catalogue))
+        return
+    flag = catalogue.get(flag_id)
+    if flag is None:
+        fail(f"no flag '{flag_id}'; `scamscreen rules` lists them")
+    if as_json:
+        data = {"id": flag.id, "name": flag.name, "title": flag.title, "kind": flag.kind,
+                "group": flag.group, "points": flag.points, "severity": flag.severity,
+                "confidence": flag.confidence, "rationale": flag.rationale, "advice": flag.advice,
+                "sources": [s.to_dict() for s in flag.sources],
+                "patterns": {k: list(v) for k, v in flag.patterns.items()},
+                "requires": list(flag.requires), "examples": {
+                    "match": list(flag.examples_match), "no_match": list(flag.examples_no_match)}}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_flag(console, flag, catalogue)
+
+
+@app.command()
+def train(
+    data: Annotated[list[Path], typer.Argument(help="Labelled CSV or JSONL files.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model (JSON).")],
+    text_column: Annotated[str | None, typer.Option(help="Text column (default: text).")] = None,
+    label_column: Annotated[str | None, typer.Option(
+        help="Label column, 1 = scam (default: label or fraudulent).")] = None,
+    hold_out: Annotated[list[str] | None, typer.Option(
+        help="FILE=FRACTION: keep a stratified share of that file out of training, for "
+        "evaluation (ids recorded in the model). Repeatable.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for the hold-out split and CV.")] = 20261125,
+    c: Annotated[float | None, typer.Option("--c", help="Inverse regularisation strength "
+                                             "(default: chosen by 5-fold CV).")] = None,
+) -> None:
+    """Train the TF-IDF classifier and write it as a data-only model file."""
+    from scamscreen.training import train_from_files
+
+    try:
+        report = train_from_files(data, output, text_column=text_column, label_column=label_column,
+                                  hold_out=hold_out or [], seed=seed, c=c)
+    except ScamscreenError as error:
+        fail(str(error))
+    Console().print(report)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        Console(stderr=True).print("scamscreen: interrupted")
+        sys.exit(130)

@@ -1,0 +1,232 @@
+"""Flag hits and the classifier's view, combined into one score whose parts add up.
+
+Everything lives in one additive log-odds space:
+
+    total = base + Σ flag points (group-capped) + Σ combination points + classifier points
+    score = round(100 · 1 / (1 + e^-total))
+
+- ``base`` is the log-odds of the prior: how common scams are among the ads being screened
+  (``DEFAULT_PRIOR``; ``--prior`` changes it).
+- A flag's points are its catalogue weight times ``rule_scale``; within a group, points are
+  awarded strongest-first until the group's cap is reached.
+- The classifier's points are its log-odds minus those of its training prevalence (the evidence
+  it adds beyond the base rate), times ``classifier_scale``, clipped to
+  ``CLASSIFIER_POINTS_RANGE`` so that it can neither veto strong rule evidence nor carry an ad
+  into "high" alone.
+Every term is monotone non-decreasing in its evidence, so more evidence never lowers the score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scamscreen.catalogue import Catalogue, Flag
+from scamscreen.contacts import Contact
+from scamscreen.model import Prediction
+from scamscreen.rules import Evidence, Hit
+
+DEFAULT_PRIOR = 0.10
+# Band thresholds on the 0-100 score: "high" from 70, "medium" from 35.
+BANDS: tuple[tuple[str, int], ...] = (("high", 70), ("medium", 35), ("low", 0))
+BAND_NAMES = tuple(name for name, _ in reversed(BANDS))
+CLASSIFIER_POINTS_RANGE = (-2.0, 2.5)
+
+
+def band_for(score: int) -> str:
+    for name, threshold in BANDS:
+        if score >= threshold:
+            return name
+    return "low"
+
+
+def band_threshold(band: str) -> int:
+    return dict(BANDS)[band]
+
+
+def logit(probability: float) -> float:
+    probability = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log(probability / (1 - probability))
+
+
+def logistic(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp_value = math.exp(value)
+    return exp_value / (1.0 + exp_value)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How evidence maps to log-odds. Defaults are the documented hand-set values; ``train``
+    fits the scales on training data (see the model card)."""
+
+    rule_scale: float = 1.0
+    classifier_scale: float = 1.0
+    prior: float = DEFAULT_PRIOR
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> Calibration:
+        if not data:
+            return cls()
+        return cls(float(data.get("rule_scale", 1.0)), float(data.get("classifier_scale", 1.0)),
+                   float(data.get("prior", DEFAULT_PRIOR)))
+
+    def with_prior(self, prior: float | None) -> Calibration:
+        if prior is None:
+            return self
+        return Calibration(self.rule_scale, self.classifier_scale, prior)
+
+
+@dataclass(frozen=True)
+class FlagResult:
+    """A flag that fired, with the points it was awarded in this ad."""
+
+    flag: Flag
+    points: float
+    evidence: tuple[Evidence, ...]
+    because: tuple[str, ...] = ()
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        flag = self.flag
+        return {
+            "id": flag.id,
+            "name": flag.name,
+            "kind": flag.kind,
+            "group": flag.group,
+            "title": flag.title,
+            "points": round(self.points, 3),
+            "nominal_points": flag.points,
+            "severity": flag.severity,
+            "confidence": flag.confidence,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "because": list(self.because),
+            "note": self.note,
+            "rationale": flag.rationale,
+            "sources": [s.to_dict() for s in flag.sources],
+            "advice": flag.advice,
+        }
+
+
+@dataclass(frozen=True)
+class ClassifierResult:
+    probability: float
+    points: float
+    raw_points: float
+    prediction: Prediction | None
+
+    def to_dict(self) -> dict[str, Any]:
+        prediction = self.prediction
+        return {
+            "probability": round(self.probability, 4),
+            "points": round(self.points, 3),
+            "raw_points": round(self.raw_points, 3),
+            "terms_up": [t.to_dict() for t in prediction.terms_up] if prediction else [],
+            "terms_down": [t.to_dict() for t in prediction.terms_down] if prediction else [],
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of screening one advert. The CLI renders exactly this."""
+
+    text: str
+    score: int
+    band: str
+    total: float
+    base: float
+    prior: float
+    flags: tuple[FlagResult, ...]
+    classifier: ClassifierResult | None
+    contacts: tuple[Contact, ...] = ()
+    warnings: tuple[str, ...] = ()
+    screened_length: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flag_ids(self) -> tuple[str, ...]:
+        return tuple(result.flag.id for result in self.flags)
+
+    @property
+    def rule_points(self) -> float:
+        return sum(result.points for result in self.flags)
+
+    def reason(self, limit: int = 3) -> str:
+        """A short human-readable reason: the heaviest flags' titles."""
+        strongest = sorted((r for r in self.flags if r.flag.kind == "pattern"),
+                           key=lambda r: -r.points)[:limit]
+        parts = [r.flag.title for r in strongest]
+        if self.classifier and self.classifier.points >= 1.0:
+            parts.append("wording resembles known scam ads")
+        return "; ".join(parts) if parts else "no red flags found"
+
+    def to_dict(self, include_text: bool = False) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "score": self.score,
+            "band": self.band,
+            "flags": [f.to_dict() for f in self.flags],
+            "classifier": self.classifier.to_dict() if self.classifier else None,
+            "contacts": [c.to_dict() for c in self.contacts],
+            "explanation": {
+                "prior": self.prior,
+                "base": round(self.base, 3),
+                "rule_points": round(self.rule_points, 3),
+                "classifier_points": round(self.classifier.points, 3) if self.classifier else 0.0,
+                "total": round(self.total, 3),
+                "formula": "score = round(100 / (1 + exp(-total))), "
+                           "total = base + rule_points + classifier_points",
+                "bands": {name: threshold for name, threshold in BANDS},
+            },
+            "warnings": list(self.warnings),
+        }
+        if include_text:
+            result["text"] = self.text
+        return result
+
+
+def award_points(catalogue: Catalogue, hits: list[Hit], scale: float) -> list[FlagResult]:
+    """Award each hit its points, strongest first within a group, up to the group's cap."""
+    remaining = {name: group.cap for name, group in catalogue.groups.items()}
+    awarded: dict[str, FlagResult] = {}
+    for hit in sorted(hits, key=lambda h: (-h.flag.points, h.flag.id)):
+        group = hit.flag.group
+        points = min(hit.flag.points, max(remaining[group], 0.0))
+        remaining[group] -= points
+        note = ""
+        if points < hit.flag.points:
+            note = f"capped: group '{group}' earns at most {catalogue.groups[group].cap:g}"
+        awarded[hit.flag.id] = FlagResult(hit.flag, points * scale, hit.evidence, hit.because, note)
+    return [awarded[hit.flag.id] for hit in hits]
+
+
+def classifier_points(prediction: Prediction, train_prevalence: float, scale: float) -> float:
+    low, high = CLASSIFIER_POINTS_RANGE
+    raw = (prediction.log_odds - logit(train_prevalence)) * scale
+    return min(max(raw, low), high)
+
+
+def combine(
+    text: str,
+    catalogue: Catalogue,
+    hits: list[Hit],
+    prediction: Prediction | None,
+    train_prevalence: float,
+    calibration: Calibration,
+    contacts: tuple[Contact, ...] = (),
+    warnings: tuple[str, ...] = (),
+    screened_length: int = 0,
+) -> Assessment:
+    flags = award_points(catalogue, hits, calibration.rule_scale)
+    classifier = None
+    if prediction is not None:
+        raw = (prediction.log_odds - logit(train_prevalence)) * calibration.classifier_scale
+        points = classifier_points(prediction, train_prevalence, calibration.classifier_scale)
+        classifier = ClassifierResult(prediction.probability, points, raw, prediction)
+    base = logit(calibration.prior)
+    total = base + sum(f.points for f in flags) + (classifier.points if classifier else 0.0)
+    score = round(100 * logistic(total))
+    return Assessment(text, score, band_for(score), total, base, calibration.prior, tuple(flags),
+                      classifier, contacts, warnings, screened_length)

@@ -1,0 +1,228 @@
+"""Fit the classifier with scikit-learn and export it as data (see ``model.py``).
+
+Imported only by ``scamscreen train`` and by evaluation code: scikit-learn is slow to import
+and screening does not need it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scamscreen.errors import InputError
+from scamscreen.model import (
+    ANALYZER_NAME,
+    MODEL_FORMAT,
+    MODEL_FORMAT_VERSION,
+    TextModel,
+    analyze,
+    sha256_of,
+)
+
+LABEL_COLUMNS = ("label", "fraudulent", "is_scam", "scam")
+TEXT_COLUMNS = ("text", "description", "ad", "body", "content")
+# Chosen by cross-validation on the training split (see the model card); l2, liblinear.
+DEFAULT_C = 8.0
+MIN_DOCUMENT_FREQUENCY = 2
+MAX_FEATURES = 80_000
+
+
+@dataclass
+class LabelledText:
+    id: str
+    text: str
+    label: int
+    origin: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _pick(columns: Sequence[str], wanted: str | None, candidates: Sequence[str], what: str,
+          where: str) -> str:
+    if wanted:
+        if wanted not in columns:
+            raise InputError(f"{where}: no {what} column '{wanted}' (columns: {', '.join(columns)})")
+        return wanted
+    for candidate in candidates:
+        if candidate in columns:
+            return candidate
+    raise InputError(f"{where}: no {what} column found; name it with --{what}-column")
+
+
+def _label(value: Any, where: str) -> int:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "scam", "fraud", "fraudulent"):
+        return 1
+    if text in ("0", "false", "no", "legit", "legitimate", "ok"):
+        return 0
+    raise InputError(f"{where}: label {value!r} is not 0/1")
+
+
+def read_labelled(path: Path, text_column: str | None = None,
+                  label_column: str | None = None) -> list[LabelledText]:
+    """Read a labelled CSV or JSON Lines file of adverts."""
+    rows: list[dict[str, Any]]
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            with path.open(encoding="utf-8-sig") as handle:
+                rows = [json.loads(line) for line in handle if line.strip()]
+        else:
+            csv.field_size_limit(sys.maxsize)
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as error:
+        raise InputError(f"cannot read {path}: {error}") from None
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    columns = list(rows[0].keys())
+    text_key = _pick(columns, text_column, TEXT_COLUMNS, "text", str(path))
+    label_key = _pick(columns, label_column, LABEL_COLUMNS, "label", str(path))
+    result = []
+    for number, row in enumerate(rows, 1):
+        row_id = str(row.get("id") or number)
+        extra = {k: str(v) for k, v in row.items() if k not in (text_key, label_key)}
+        result.append(
+            LabelledText(row_id, str(row.get(text_key) or ""),
+                         _label(row.get(label_key), f"{path}:{number}"), path.name, extra)
+        )
+    return result
+
+
+def make_pipeline(c: float = DEFAULT_C) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline([
+        ("tfidf", TfidfVectorizer(analyzer=analyze, sublinear_tf=True,
+                                  min_df=MIN_DOCUMENT_FREQUENCY, max_features=MAX_FEATURES)),
+        ("logreg", LogisticRegression(C=c, solver="liblinear", max_iter=1000)),
+    ])
+
+
+def export(pipeline: Any, train_prevalence: float, metadata: dict[str, Any]) -> TextModel:
+    """Turn a fitted pipeline into the data-only model that ``scamscreen`` serves."""
+    vectorizer = pipeline.named_steps["tfidf"]
+    logreg = pipeline.named_steps["logreg"]
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, index in vectorizer.vocabulary_.items():
+        terms[index] = term
+    payload = {
+        "format": MODEL_FORMAT,
+        "version": MODEL_FORMAT_VERSION,
+        "analyzer": ANALYZER_NAME,
+        "terms": terms,
+        "idf": [round(float(v), 6) for v in vectorizer.idf_],
+        "coef": [round(float(v), 6) for v in logreg.coef_[0]],
+        "intercept": round(float(logreg.intercept_[0]), 6),
+        "train_prevalence": round(train_prevalence, 6),
+        "metadata": metadata,
+    }
+    return TextModel(payload, sha256_of(serialize(payload)))
+
+
+def serialize(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def fit(rows: Iterable[LabelledText], c: float = DEFAULT_C,
+        metadata: dict[str, Any] | None = None) -> TextModel:
+    """Fit on ``rows`` and export."""
+    rows = list(rows)
+    labels = [row.label for row in rows]
+    if len(set(labels)) < 2:
+        raise InputError("training needs both scam (1) and legitimate (0) examples")
+    pipeline = make_pipeline(c)
+    pipeline.fit([row.text for row in rows], labels)
+    prevalence = sum(labels) / len(labels)
+    return export(pipeline, prevalence, {"rows": len(rows), "positives": sum(labels),
+                                         "C": c, **(metadata or {})})
+
+
+def save(model: TextModel, path: Path) -> str:
+    """Write the model as JSON; return its sha256."""
+    data = serialize(model.to_payload())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+    return sha256_of(data)
+
+
+def logit(probability: float) -> float:
+    probability = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log(probability / (1 - probability))
+
+
+C_GRID = (1.0, 4.0, 8.0, 16.0, 32.0)
+
+
+def choose_c(rows: list[LabelledText], seed: int) -> tuple[float, dict[str, float]]:
+    """Pick C by 5-fold stratified cross-validated ROC-AUC on the training rows only."""
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    search = GridSearchCV(make_pipeline(), {"logreg__C": list(C_GRID)}, scoring="roc_auc",
+                          cv=StratifiedKFold(5, shuffle=True, random_state=seed), n_jobs=1)
+    search.fit([row.text for row in rows], [row.label for row in rows])
+    scores = {f"{c:g}": round(float(s), 4)
+              for c, s in zip(C_GRID, search.cv_results_["mean_test_score"], strict=True)}
+    return float(search.best_params_["logreg__C"]), scores
+
+
+def split_hold_out(rows: list[LabelledText], fraction: float, seed: int
+                   ) -> tuple[list[LabelledText], list[LabelledText]]:
+    """A stratified, seeded split: (kept for training, held out)."""
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < fraction < 1:
+        raise InputError("a hold-out fraction must be between 0 and 1")
+    kept, held = train_test_split(rows, test_size=fraction, random_state=seed,
+                                  stratify=[row.label for row in rows])
+    return list(kept), list(held)
+
+
+def parse_hold_out(specs: Sequence[str]) -> dict[str, float]:
+    result = {}
+    for spec in specs:
+        name, _, fraction = spec.rpartition("=")
+        try:
+            result[Path(name).name] = float(fraction)
+        except ValueError:
+            raise InputError(f"--hold-out takes FILE=FRACTION, not '{spec}'") from None
+    return result
+
+
+def train_from_files(paths: Sequence[Path], output: Path, *, text_column: str | None,
+                     label_column: str | None, hold_out: Sequence[str], seed: int,
+                     c: float | None) -> str:
+    """Read, split, choose C, fit, export; return a short report for the terminal."""
+    fractions = parse_hold_out(hold_out)
+    unknown = set(fractions) - {path.name for path in paths}
+    if unknown:
+        raise InputError(f"--hold-out names a file that is not an input: {', '.join(sorted(unknown))}")
+    training: list[LabelledText] = []
+    held_ids: dict[str, list[str]] = {}
+    sources = []
+    for path in paths:
+        rows = read_labelled(path, text_column, label_column)
+        if path.name in fractions:
+            rows, held = split_hold_out(rows, fractions[path.name], seed)
+            held_ids[path.name] = sorted(row.id for row in held)
+        training.extend(rows)
+        sources.append({"file": path.name, "rows_used": len(rows),
+                        "positives_used": sum(r.label for r in rows)})
+    cv_scores: dict[str, float] = {}
+    if c is None:
+        c, cv_scores = choose_c(training, seed)
+    model = fit(training, c, {"sources": sources, "held_out_ids": held_ids, "seed": seed,
+                              "cv_auc_by_C": cv_scores})
+    checksum = save(model, output)
+    return (f"trained on {len(training)} adverts ({sum(r.label for r in training)} scams), "
+            f"C={c:g}, {len(model.terms)} terms\nwrote {output} (sha256 {checksum})")
