@@ -51,6 +51,8 @@ def fold_char(char: str) -> str:
     code = ord(char)
     if code in _INVISIBLE:
         return ""
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (say, undecodable argv bytes) cannot go to RE2
+        return "\ufffd"
     if char.isspace():
         return " "
     if char == "İ":  # lower() would add a combining dot that no pattern expects
