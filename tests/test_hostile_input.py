@@ -27,7 +27,8 @@ def _assert_offsets_point_at_their_text(text: str, assessment: Assessment) -> No
     [
         pytest.param("contact us via telegram \ud800", id="lone-high-surrogate"),
         pytest.param("\udcff\udcfe apply on whatsapp", id="surrogate-escaped-argv-bytes"),
-        pytest.param("Tele\udc80gram @hr_sunny88 contact us via telegram", id="surrogate-inside-word"),
+        pytest.param("Tele\udc80gram @hr_sunny88 contact us via telegram",
+                     id="surrogate-inside-word"),
     ],
 )
 def test_lone_surrogates_are_screened_not_crashed_on(text: str) -> None:

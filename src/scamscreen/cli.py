@@ -3,6 +3,7 @@ calls the library, and hands the result to a renderer."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -39,6 +40,10 @@ def _read_advert(text: str | None, file: Path | None, encoding: str | None) -> s
     if file is not None:
         return read_text_file(file, encoding) if str(file) != "-" else decode(sys.stdin.buffer.read(), encoding)
     if text is not None and text != "-":
+        if any("\udc80" <= char <= "\udcff" for char in text):
+            # argv bytes that were not UTF-8 arrive as lone surrogates: decode them as a file's.
+            with contextlib.suppress(UnicodeEncodeError):  # other surrogates: screen as given
+                return decode(text.encode("utf-8", "surrogateescape"), encoding)
         return text
     if sys.stdin.isatty():
         Console(stderr=True).print("Paste the advert, then press Ctrl-D (Ctrl-Z Enter on Windows):")
