@@ -21,7 +21,7 @@ from scamscreen.errors import CatalogueError
 
 LANGUAGES = ("en", "zh-Hant", "zh-Hans", "th", "vi", "id", "any")
 LEVELS = ("low", "medium", "high")
-FLAG_KINDS = ("pattern", "combination")
+FLAG_KINDS = ("pattern", "combination", "contact")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,17 @@ class Group:
     cap: float
 
 
+@dataclass(frozen=True, slots=True)
+class ContactRule:
+    """When a contact found in the ad is itself evidence for a flag (``[contact]`` in its file):
+    a contact of one of ``kinds`` (any kind if empty) whose number is in one of ``regions``
+    (any if empty), in an ad with no contact of a kind listed in ``unless``."""
+
+    kinds: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Flag:
     id: str
@@ -64,6 +75,7 @@ class Flag:
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    contact: ContactRule | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -102,6 +114,11 @@ class Catalogue:
     @property
     def pattern_flags(self) -> tuple[Flag, ...]:
         return tuple(flag for flag in self.flags if flag.kind == "pattern")
+
+    @property
+    def contact_flags(self) -> tuple[Flag, ...]:
+        """Flags a contact can fire: ``kind = "contact"`` and any with a ``[contact]`` table."""
+        return tuple(flag for flag in self.flags if flag.contact is not None)
 
     @property
     def combination_flags(self) -> tuple[Flag, ...]:
@@ -149,6 +166,7 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
         raise CatalogueError(f"{where}: unknown pattern language(s) {sorted(unknown)}")
     patterns = {lang: _strings(value, f"{where} patterns.{lang}") for lang, value in patterns_raw.items()}
     examples = data.get("examples", {})
+    contact = _parse_contact_rule(data.get("contact"), where)
     flag = Flag(
         id=_require(data, "id", str, where),
         name=_require(data, "name", str, where),
@@ -166,11 +184,14 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
         examples_match=_strings(examples.get("match", []), f"{where} examples.match"),
         examples_no_match=_strings(examples.get("no_match", []), f"{where} examples.no_match"),
         aliases=_strings(data.get("aliases", []), f"{where} aliases"),
+        contact=contact,
     )
     if flag.severity not in LEVELS or flag.confidence not in LEVELS:
         raise CatalogueError(f"{where}: severity and confidence must be one of {LEVELS}")
     if kind == "pattern" and not any(patterns.values()):
         raise CatalogueError(f"{where}: a pattern flag needs at least one pattern")
+    if kind == "contact" and contact is None:
+        raise CatalogueError(f"{where}: a contact flag needs a [contact] table")
     if kind == "combination" and len(flag.requires) < 2:
         raise CatalogueError(f"{where}: a combination flag requires at least two groups or flags")
     if not flag.examples_match or not flag.examples_no_match:
@@ -178,6 +199,24 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
     if not 0 < flag.points <= 5:
         raise CatalogueError(f"{where}: points must be in (0, 5]")
     return flag
+
+
+def _parse_contact_rule(data: Any, where: str) -> ContactRule | None:
+    if data is None:
+        return None
+    from scamscreen.contacts import CONTACT_KINDS
+
+    if not isinstance(data, dict) or set(data) - {"kinds", "regions", "unless"}:
+        raise CatalogueError(f"{where}: [contact] takes only kinds, regions and unless")
+    rule = ContactRule(*(_strings(data.get(key, []), f"{where} contact.{key}")
+                         for key in ("kinds", "regions", "unless")))
+    unknown = set(rule.kinds + rule.unless) - set(CONTACT_KINDS)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown contact kind(s) {sorted(unknown)}; "
+                             f"known: {', '.join(CONTACT_KINDS)}")
+    if not rule.kinds and not rule.regions:
+        raise CatalogueError(f"{where}: [contact] needs kinds or regions")
+    return rule
 
 
 def _regex_options() -> Any:

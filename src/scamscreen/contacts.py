@@ -1,9 +1,22 @@
 """Contact points in an advert, normalised so that one contact written two ways is one value.
 
 Recruiters reuse the same Telegram handle or phone number across dozens of ads; a normalised
-value lets caseworkers link those ads. Phone numbers are parsed with ``phonenumbers`` (Google's
-libphonenumber metadata) rather than hand-written patterns: country codes, trunk prefixes and
-number lengths differ per country and change over time.
+value lets caseworkers link those ads (``link.py``) and lets the catalogue treat a contact as
+evidence (a number in a scam-hub country, a chat app as the only way to apply; see the
+``[contact]`` table in ``flags/README.md``).
+
+Normal forms:
+- phone numbers, including WhatsApp, Zalo, Telegram or LINE numbers and ``wa.me`` links:
+  E.164 (``+85512345678``), parsed with ``phonenumbers`` (Google's libphonenumber metadata)
+  rather than hand-written patterns, because country codes, trunk prefixes and lengths differ
+  per country and change over time. A number written without its country code stays as its
+  digits (``0812345678``), except on Zalo, which is Vietnamese;
+- Telegram, LINE and WeChat IDs, ``t.me``/``line.me`` links and bare ``@names``: the ID in
+  lower case without the ``@`` (Telegram and LINE IDs are case-insensitive);
+- e-mail addresses and web domains: lower case, domains without ``www.``.
+
+Everything is found on the folded text (``normalize.fold``), so full-width digits, look-alike
+letters and "T e l e g r a m" are already undone; offsets map back to the input as written.
 """
 
 from __future__ import annotations
@@ -13,32 +26,90 @@ from dataclasses import dataclass
 
 from scamscreen.normalize import Folded, fold
 
-# Hub and source countries worth naming when a number belongs to them.
+# Countries worth naming when a number belongs to them: compound hubs and where recruits come from.
 COUNTRY_NAMES = {
     "KH": "Cambodia", "MM": "Myanmar", "LA": "Laos", "TH": "Thailand", "TW": "Taiwan",
     "VN": "Vietnam", "ID": "Indonesia", "PH": "Philippines", "MY": "Malaysia", "CN": "China",
-    "HK": "Hong Kong", "SG": "Singapore",
+    "HK": "Hong Kong", "SG": "Singapore", "KR": "South Korea", "JP": "Japan", "IN": "India",
+    "LK": "Sri Lanka", "NP": "Nepal", "BD": "Bangladesh", "PK": "Pakistan", "KE": "Kenya",
+    "NG": "Nigeria", "GH": "Ghana", "UG": "Uganda", "AE": "United Arab Emirates",
+    "US": "United States", "GB": "United Kingdom",
 }
-HUB_COUNTRIES = frozenset({"KH", "MM", "LA"})
+MESSAGING_KINDS = ("telegram", "whatsapp", "line", "wechat", "zalo", "viber")
+CONTACT_KINDS = (*MESSAGING_KINDS, "handle", "phone", "email", "domain")
+# A number written without a country code is read in the country whose app it is on.
+_APP_REGION = {"zalo": "VN"}
 
-_HANDLE = r"@?([a-z0-9][a-z0-9_.\-]{2,31})"
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("telegram", re.compile(r"(?:t\.me|telegram\.me)/([a-z0-9_]{3,32})")),
-    ("telegram", re.compile(r"(?:telegram|tele|tg|飛機|飞机|电报|電報)\s?(?:id|:|：|號|号)?\s?:?\s?@([a-z0-9_]{4,32})")),
-    ("whatsapp", re.compile(r"wa\.me/\+?(\d{7,15})")),
-    ("line", re.compile(r"line\.me/(?:ti/p/|r/)?(?:~)?@?([a-z0-9_.\-]{3,32})")),
-    ("line", re.compile(r"(?:line\s?id|line|加賴|賴|ไลน์|ไอดีไลน์)\s?[:：]?\s?" + _HANDLE)),
-    ("wechat", re.compile(r"(?:wechat(?:\s?id)?|微信(?:号|號)?|vx|v信|威信|wx)\s?[:：]?\s?([a-z][a-z0-9_\-]{5,19})")),
-    ("zalo", re.compile(r"zalo\s?[:：]?\s?(\+?\d[\d .]{7,14}\d)")),
-    ("email", re.compile(r"([a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,})")),
-    ("domain", re.compile(r"(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.)+(?:com|net|org|info|biz|io|co|me|xyz|top|vip|cc|asia|tw|cn|kh|th|vn|id|my|ph|la|mm)(?:\.[a-z]{2})?)(?:/[^\s]*)?")),
+# App names as ads write them (folded: lower case). Latin names need word boundaries ("online"
+# is not LINE, "telephone" is not Telegram); Chinese and Thai ones are often glued to the ID.
+_APP_LATIN = {
+    "telegram": "telegram|telegramm|tele|tg",
+    "whatsapp": "whatsapp|whats app|whatapp|watsap|wassap|wsap|wsp|wa",
+    "line": "line|line id",
+    "wechat": "wechat|we chat|weixin|vx|wx|v信",
+    "zalo": "zalo",
+    "viber": "viber",
+}
+_APP_OTHER = {
+    "telegram": "飛機|飞机|紙飛機|纸飞机|電報|电报|เทเลแกรม",
+    "whatsapp": "วอทส์แอป|วอทแอป",
+    "line": "加賴|加赖|加line|賴|ไอดีไลน์|ไลน์",
+    "wechat": "微信號|微信号|微信|威信|薇信|加v",
+    "zalo": "",
+    "viber": "",
+}
+_APP_GROUP = {kind: f"app_{kind}" for kind in _APP_LATIN}
+_APP = re.compile(
+    "|".join(
+        f"(?P<{_APP_GROUP[kind]}>(?<![a-z0-9])(?:{_APP_LATIN[kind]})(?![a-z])"
+        + (f"|{_APP_OTHER[kind]}" if _APP_OTHER[kind] else "") + ")"
+        for kind in _APP_LATIN
+    )
 )
-_SKIP_DOMAINS = ("t.me", "telegram.me", "wa.me", "line.me")
+# What may stand between an app's name and the ID: "ID", "號", a colon, an arrow, an emoji.
+_LABEL = re.compile(
+    r"\s?(?P<word>id|username|number|no\.?|號|号|帳號|账号|หมายเลข)?\s?"
+    r"(?P<sep>[:：=]|->|→|👉|➡️?|⬅️?)?\s?(?P<sep2>[:：]|👉)?\s?"
+)
+_AT_HANDLE = re.compile(r"@(?P<id>[a-z0-9_][a-z0-9_.\-]{2,31})")
+_BARE_ID = re.compile(r"(?P<id>[a-z0-9_][a-z0-9_.\-]{2,31})")
+_NUMBER = re.compile(r"\+?\d[\d \-.()]{5,18}\d")
+# A bare "@name" takes the app named most recently before it on the same line, this close.
+_BARE_HANDLE_LOOKBACK = 60
+
+_LINKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("telegram",
+     re.compile(r"(?<![a-z0-9.\-])(?:t|telegram)\.me/(?:s/)?@?(?P<id>[a-z0-9_]{4,32})")),
+    ("whatsapp", re.compile(r"(?<![a-z0-9.\-])wa\.me/\+?(?P<number>\d{7,15})")),
+    ("whatsapp", re.compile(r"whatsapp\.com/send/?\?phone=\+?(?P<number>\d{7,15})")),
+    ("line", re.compile(
+        r"(?<![a-z0-9.\-])line\.me/(?:r/)?(?:ti/p/)?(?:~|@|%40)?(?P<id>[a-z0-9_.\-]{3,32})")),
+    ("zalo", re.compile(r"(?<![a-z0-9.\-])zalo\.me/(?P<number>\+?\d{8,15})")),
+)
+_LINK_HOSTS = frozenset({"t.me", "telegram.me", "wa.me", "api.whatsapp.com", "whatsapp.com",
+                         "line.me", "zalo.me"})
+_LINK_PATHS_NOT_IDS = frozenset({"joinchat", "ti", "r", "send", "s"})
+
+_EMAIL = re.compile(r"(?<![a-z0-9._%+\-])(?P<local>[a-z0-9][a-z0-9._%+\-]{0,63})"
+                    r"@(?P<host>[a-z0-9][a-z0-9.\-]{1,253})")
+_URL = re.compile(r"(?:https?://|www\.)(?P<host>[a-z0-9][a-z0-9.\-]{1,253})")
+# Without a scheme or "www.", only these endings count, so "work.salary" is not a domain.
+_BARE_TLDS = (
+    "com|net|org|info|biz|io|co|me|xyz|top|vip|cc|asia|app|site|online|shop|club|live|pro|"
+    "tw|cn|kh|th|vn|id|my|ph|la|mm|hk|sg|jp|kr|uk|us|in"
+)
+_BARE_DOMAIN = re.compile(
+    rf"(?<![a-z0-9.\-@/])(?P<host>(?:[a-z0-9\-]{{1,63}}\.){{1,4}}(?:{_BARE_TLDS}))(?![a-z0-9\-])"
+)
+_HOST_TLD = re.compile(r"\.[a-z]{2,24}$")
 
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    """One contact point: its kind, its normalised value, and where the input wrote it."""
+    """One contact point: its kind, its normalised value, and where the input wrote it.
+
+    ``region`` is the ISO 3166 code of a phone number's country (``KH``), ``country`` its name.
+    """
 
     kind: str
     value: str
@@ -46,48 +117,211 @@ class Contact:
     start: int
     end: int
     country: str = ""
+    region: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "value": self.value, "text": self.text,
-                "start": self.start, "end": self.end, "country": self.country}
+                "start": self.start, "end": self.end, "country": self.country,
+                "region": self.region, "key": self.key}
+
+    @property
+    def is_number(self) -> bool:
+        return self.value.startswith("+")
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.value}"
+        """The contact's identity: a number is one contact whichever app it is written for."""
+        return f"phone:{self.value}" if self.is_number else f"{self.kind}:{self.value}"
 
 
-def _phones(folded: Folded) -> list[Contact]:
-    if not re.search(r"\+\s?\d", folded.text):
+@dataclass(frozen=True, slots=True)
+class _Found:
+    kind: str
+    value: str
+    start: int  # folded offsets
+    end: int
+    region: str = ""
+
+
+def _normalise_number(written: str, region: str | None = None) -> tuple[str, str]:
+    """E.164 and ISO region for a number as written, or its bare digits and "" if unparseable."""
+    import phonenumbers  # deferred: importing its metadata costs time that most ads never need
+
+    digits = re.sub(r"\D", "", written)
+    candidates = []
+    if written.lstrip().startswith("+"):
+        candidates.append(("+" + digits, None))
+    else:
+        if region:
+            candidates.append((digits, region))
+        if not digits.startswith("0"):
+            candidates.append(("+" + digits, None))
+    for candidate, hint in candidates:
+        try:
+            number = phonenumbers.parse(candidate, hint)
+        except phonenumbers.NumberParseException:
+            continue
+        # A number written with its "+" only has to be possible; a guessed one must be valid.
+        ok = (phonenumbers.is_possible_number(number) if hint is None and candidate == "+" + digits
+              and written.lstrip().startswith("+") else phonenumbers.is_valid_number(number))
+        if ok:
+            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            code = (phonenumbers.region_code_for_number(number)
+                    or phonenumbers.region_code_for_country_code(number.country_code) or "")
+            return value, "" if code == "ZZ" else code
+    return digits, ""
+
+
+def _phones(text: str) -> list[_Found]:
+    """Numbers written in international form (with "+"), anywhere in the text."""
+    if not re.search(r"\+\s?\(?\d", text):
         return []
-    import phonenumbers  # deferred: only ads with an international number pay for the import
+    import phonenumbers
 
     found = []
-    for match in phonenumbers.PhoneNumberMatcher(folded.text, None):
+    possible = phonenumbers.Leniency.POSSIBLE  # as written, even if no carrier has it yet
+    for match in phonenumbers.PhoneNumberMatcher(text, None, leniency=possible):
         number = match.number
+        code = (phonenumbers.region_code_for_number(number)
+                or phonenumbers.region_code_for_country_code(number.country_code) or "")
         value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        region = phonenumbers.region_code_for_number(number) or ""
-        start, end = folded.source_span(match.start, match.end)
-        found.append(Contact("phone", value, folded.source[start:end], start, end,
-                             COUNTRY_NAMES.get(region, region)))
+        found.append(_Found("phone", value, match.start, match.end, "" if code == "ZZ" else code))
+    return found
+
+
+def _app_kind(match: re.Match[str]) -> str:
+    return next(kind for kind, group in _APP_GROUP.items() if match.group(group) is not None)
+
+
+def _labelled(text: str, phones: list[_Found]) -> list[_Found]:
+    """IDs and numbers written right after an app's name: "Telegram: @hr88", "加賴 abc123",
+    "WhatsApp +855 97 000 2263", "Zalo 0901 234 567"."""
+    phone_at = {phone.start: phone for phone in phones}
+    found = []
+    for app in _APP.finditer(text):
+        kind = _app_kind(app)
+        label = _LABEL.match(text, app.end())
+        position = label.end() if label else app.end()
+        marked = bool(label and (label.group("word") or label.group("sep") or label.group("sep2")))
+        glued = not app.group().isascii()  # "加賴abc", "微信abc": Chinese names need no colon
+        if position in phone_at:
+            phone = phone_at[position]
+            found.append(_Found(kind, phone.value, phone.start, phone.end, phone.region))
+            continue
+        number = _NUMBER.match(text, position)
+        if number and (marked or glued or kind in ("whatsapp", "zalo", "viber")):
+            value, region = _normalise_number(number.group(), _APP_REGION.get(kind))
+            if len(re.sub(r"\D", "", value)) >= 7:
+                found.append(_Found(kind, value, number.start(), number.end(), region))
+                continue
+        handle = _AT_HANDLE.match(text, position)
+        if handle is None and (marked or glued):
+            handle = _BARE_ID.match(text, position)
+        if handle is not None:
+            value = handle.group("id").rstrip("._-")
+            if len(value) >= 3 and not value.isdigit() and not _looks_like_domain(text, handle):
+                end = handle.start() + _span_of(handle, value)
+                found.append(_Found(kind, value, handle.start(), end))
+    return found
+
+
+def _span_of(handle: re.Match[str], value: str) -> int:
+    """Length of the written handle up to the end of its value (trailing dots dropped)."""
+    return handle.group().index(value) + len(value)
+
+
+def _looks_like_domain(text: str, handle: re.Match[str]) -> bool:
+    return _BARE_DOMAIN.fullmatch(handle.group("id")) is not None
+
+
+def _links(text: str) -> list[_Found]:
+    found = []
+    for kind, pattern in _LINKS:
+        for match in pattern.finditer(text):
+            if "number" in pattern.groupindex:
+                value, region = _normalise_number("+" + match.group("number").lstrip("+")
+                                                  if kind != "zalo" else match.group("number"),
+                                                  _APP_REGION.get(kind))
+                found.append(_Found(kind, value, match.start(), match.end(), region))
+            else:
+                value = match.group("id").rstrip("._-")
+                if value not in _LINK_PATHS_NOT_IDS:
+                    found.append(_Found(kind, value, match.start(), match.end()))
+    return found
+
+
+def _bare_handles(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
+    """"@name" not written right after an app's name: it takes the app named shortly before it
+    on the same line ("DM me on Telegram, I am @hr88"), or stays a handle of no known app."""
+    found = []
+    for match in _AT_HANDLE.finditer(text):
+        if match.start() > 0 and re.match(r"[a-z0-9._%+\-]", text[match.start() - 1]):
+            continue  # the "@" of an e-mail address
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        value = match.group("id").rstrip("._-")
+        if _looks_like_domain(text, match) or value.isdigit():
+            continue
+        window_start = max(0, match.start() - _BARE_HANDLE_LOOKBACK)
+        window = text[window_start:match.start()]
+        window = window[window.rfind("\n") + 1:]
+        apps = list(_APP.finditer(window))
+        kind = _app_kind(apps[-1]) if apps else "handle"
+        found.append(_Found(kind, value, match.start(), match.start() + _span_of(match, value)))
+    return found
+
+
+def _emails(text: str) -> list[_Found]:
+    found = []
+    for match in _EMAIL.finditer(text):
+        host = match.group("host").rstrip(".-")
+        if "." not in host or not _HOST_TLD.search(host):
+            continue
+        end = match.start("host") + len(host)
+        found.append(_Found("email", f"{match.group('local')}@{host}", match.start(), end))
+    return found
+
+
+def _domains(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
+    found = []
+    seen_starts = set()
+    for pattern in (_URL, _BARE_DOMAIN):
+        for match in pattern.finditer(text):
+            host = match.group("host").rstrip(".-")
+            start = match.start("host")
+            if start in seen_starts or any(s <= start < e for s, e in taken):
+                continue
+            if "." not in host or not _HOST_TLD.search(host):
+                continue
+            host = host.removeprefix("www.")
+            if host in _LINK_HOSTS:
+                continue
+            seen_starts.add(start)
+            end = match.start("host") + len(match.group("host").rstrip(".-"))
+            found.append(_Found("domain", host, match.start(), end))
     return found
 
 
 def find_contacts(text: str | Folded) -> tuple[Contact, ...]:
-    """Every contact point in the advert, each normalised value listed once."""
+    """Every contact point in the advert, in the order written, each identity (``key``) once."""
     folded = text if isinstance(text, Folded) else fold(text)
-    found: list[Contact] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(folded.text):
-            value = match.group(1).strip(".-").replace(" ", "").replace(".", "") \
-                if kind in ("whatsapp", "zalo") else match.group(1).strip(".-")
-            if kind == "domain" and (value in _SKIP_DOMAINS or "@" in folded.text[max(match.start() - 1, 0):match.start()]):
-                continue
-            if kind == "whatsapp":
-                value = "+" + value.lstrip("+")
-            start, end = folded.source_span(*match.span())
-            found.append(Contact(kind, value, folded.source[start:end], start, end))
-    found.extend(_phones(folded))
-    unique: dict[str, Contact] = {}
-    for contact in sorted(found, key=lambda c: c.start):
-        unique.setdefault(contact.key, contact)
-    return tuple(unique.values())
+    body = folded.text
+    phones = _phones(body)
+    found = _links(body) + _labelled(body, phones)
+    emails = _emails(body)
+    found += _bare_handles(body, [(f.start, f.end) for f in found])
+    taken = [(f.start, f.end) for f in found + emails]
+    found += emails + _domains(body, taken)
+    claimed = [(f.start, f.end) for f in found]
+    # A plain number that an app already claimed ("WhatsApp +855 ...") is not listed twice.
+    found += [p for p in phones if not any(s <= p.start < e for s, e in claimed)]
+    contacts: dict[str, Contact] = {}
+    for item in sorted(found, key=lambda f: (f.start, f.kind == "phone")):
+        start, end = folded.source_span(item.start, item.end)
+        contact = Contact(item.kind, item.value, folded.source[start:end], start, end,
+                          COUNTRY_NAMES.get(item.region, item.region), item.region)
+        existing = contacts.get(contact.key)
+        # The same number as a plain phone and on an app: keep the app, it says more.
+        if existing is None or (existing.kind == "phone" and contact.kind != "phone"):
+            contacts[contact.key] = contact
+    return tuple(sorted(contacts.values(), key=lambda c: c.start))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from scamscreen.catalogue import Catalogue, Flag
+from scamscreen.catalogue import Catalogue, ContactRule, Flag
+from scamscreen.contacts import Contact, find_contacts
 from scamscreen.normalize import Folded, fold
 
 # Evidence beyond this many spans per flag adds nothing a reader can use.
@@ -59,6 +60,35 @@ def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
     ]
 
 
+def _contact_fires(rule: ContactRule, contact: Contact, kinds_present: set[str]) -> bool:
+    return ((not rule.kinds or contact.kind in rule.kinds)
+            and (not rule.regions or contact.region in rule.regions)
+            and not kinds_present & set(rule.unless))
+
+
+def match_contacts(catalogue: Catalogue, contacts: tuple[Contact, ...],
+                   hits: list[Hit]) -> list[Hit]:
+    """Add the flags that the ad's contacts are evidence for (a flag file's ``[contact]`` table):
+    the contact as written is the evidence, so the explanation points at it like a pattern's."""
+    if not contacts:
+        return hits
+    kinds_present = {contact.kind for contact in contacts}
+    by_id = {hit.flag.id: hit for hit in hits}
+    for flag in catalogue.contact_flags:
+        assert flag.contact is not None
+        evidence = [Evidence(c.text, c.start, c.end, "contact") for c in contacts
+                    if _contact_fires(flag.contact, c, kinds_present)][:MAX_EVIDENCE_PER_FLAG]
+        if not evidence:
+            continue
+        previous = by_id.get(flag.id)
+        if previous is not None:
+            spans = {(e.start, e.end) for e in previous.evidence}
+            evidence = [*previous.evidence, *(e for e in evidence if (e.start, e.end) not in spans)]
+        by_id[flag.id] = Hit(flag, tuple(sorted(evidence, key=lambda e: (e.start, e.end))))
+    order = {flag.id: index for index, flag in enumerate(catalogue.flags)}
+    return sorted(by_id.values(), key=lambda hit: order[hit.flag.id])
+
+
 def match_combinations(catalogue: Catalogue, hits: list[Hit]) -> list[Hit]:
     """Fire each combination flag whose required groups or flags have all fired."""
     fired_ids = {hit.flag.id for hit in hits}
@@ -80,8 +110,12 @@ def match_combinations(catalogue: Catalogue, hits: list[Hit]) -> list[Hit]:
     return combined
 
 
-def find_hits(catalogue: Catalogue, text: str | Folded) -> list[Hit]:
-    """All flags that fire on ``text``: pattern flags first, then combinations."""
+def find_hits(catalogue: Catalogue, text: str | Folded,
+              contacts: tuple[Contact, ...] | None = None) -> list[Hit]:
+    """All flags that fire on ``text``: pattern and contact flags first, then combinations.
+    ``contacts`` are the ad's (``find_contacts``), passed when the caller already has them."""
     folded = text if isinstance(text, Folded) else fold(text)
-    hits = match_patterns(catalogue, folded)
+    if contacts is None:
+        contacts = find_contacts(folded) if catalogue.contact_flags else ()
+    hits = match_contacts(catalogue, contacts, match_patterns(catalogue, folded))
     return hits + match_combinations(catalogue, hits)

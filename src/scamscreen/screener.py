@@ -59,11 +59,12 @@ class Screener:
             warnings = (f"the advert has {len(text):,} characters; only the first "
                         f"{MAX_CHARS:,} were screened",)
         folded = fold(screened)
-        hits = find_hits(self.catalogue, folded)
+        contacts = find_contacts(folded)
+        hits = find_hits(self.catalogue, folded, contacts)
         prediction = self.model.predict(screened) if self.model else None
         prevalence = self.model.train_prevalence if self.model else 0.5
         return combine(text, self.catalogue, hits, prediction, prevalence, self.calibration,
-                       find_contacts(folded), warnings, len(screened))
+                       contacts, warnings, len(screened))
 
     def screen_many(self, texts: Iterable[str]) -> Iterator[Assessment | InputError]:
         """Screen each text in turn; a text that cannot be screened yields its error instead."""
