@@ -42,3 +42,73 @@ def test_lone_surrogates_are_screened_not_crashed_on(text: str) -> None:
 def test_empty_blank_and_nul_input_is_an_input_error(text: str) -> None:
     with pytest.raises(InputError):
         screen(text)
+
+
+def _flag_evidence(assessment: Assessment, flag_id: str) -> list[str]:
+    return [e.text for r in assessment.flags if r.flag.id == flag_id for e in r.evidence]
+
+
+@pytest.mark.parametrize(
+    ("text", "chat_app_as_written"),
+    [
+        pytest.param("Contact us via Tele\u200bgram", "Tele\u200bgram", id="zero-width-space"),
+        pytest.param("Contact us via Tele\u200d\u200cgram", "Tele\u200d\u200cgram", id="zwj-zwnj"),
+        pytest.param("Contact us via Whats\u00adApp", "Whats\u00adApp", id="soft-hyphen"),
+        pytest.param("Contact us via \u202eWhatsApp\u202c", "WhatsApp", id="rtl-override"),
+        pytest.param("Contact us via Ｔｅｌｅｇｒａｍ", "Ｔｅｌｅｇｒａｍ", id="full-width"),
+        pytest.param("Ｃｏｎｔａｃｔ ｕｓ ｖｉａ Ｔｅｌｅｇｒａｍ", "Ｔｅｌｅｇｒａｍ",
+                     id="all-full-width"),
+        pytest.param("Contact us via T e l e g r a m", "T e l e g r a m", id="spaced-letters"),
+        pytest.param("Contact us via T.e.l.e.g.r.a.m", "T.e.l.e.g.r.a.m", id="dotted-letters"),
+        pytest.param("Contact us via w-h-a-t-s-a-p-p", "w-h-a-t-s-a-p-p", id="hyphenated-letters"),
+        pytest.param("Contact us via T \u200be l e g r a m", "T \u200be l e g r a m",
+                     id="spaced-and-zwsp"),
+        pytest.param("Contact us via Tеlеgrаm", "Tеlеgrаm", id="cyrillic-lookalikes"),
+        pytest.param("Contact us via Τelegram", "Τelegram", id="greek-capital-tau"),
+        pytest.param("Contact us vіa telegram", "telegram", id="cyrillic-i-in-via"),
+        pytest.param("Contact us via 𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦", "𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦", id="math-bold"),
+        pytest.param("Contact us via ⓣⓔⓛⓔⓖⓡⓐⓜ", "ⓣⓔⓛⓔⓖⓡⓐⓜ", id="circled-letters"),
+        pytest.param("CONTACT US VIA TELEGRAM", "TELEGRAM", id="upper-case"),
+        pytest.param("Contact\u00a0us\u00a0via\u2003telegram", "telegram", id="odd-spaces"),
+        pytest.param("Contact us\n\n\t via   telegram", "telegram", id="whitespace-runs"),
+    ],
+)
+def test_evasion_still_fires_the_chat_app_flag_with_true_offsets(
+    text: str, chat_app_as_written: str
+) -> None:
+    assessment = screen(text)
+    evidence = _flag_evidence(assessment, "SS-CONTACT-001")
+    assert evidence, f"SS-CONTACT-001 did not fire on {text!r}"
+    assert any(e.endswith(chat_app_as_written) for e in evidence), evidence
+    _assert_offsets_point_at_their_text(text, assessment)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "as_written"),
+    [
+        pytest.param("Telegram: @hr\u200b_sunny88", "telegram", "hr_sunny88", "@hr\u200b_sunny88",
+                     id="zwsp-in-handle"),
+        pytest.param("Telegram ＠ｈｒ＿ｓｕｎｎｙ８８", "telegram", "hr_sunny88",
+                     "＠ｈｒ＿ｓｕｎｎｙ８８",
+                     id="full-width-handle"),
+        pytest.param("ｔ．ｍｅ／hr_sunny88", "telegram", "hr_sunny88", "ｔ．ｍｅ／hr_sunny88",
+                     id="full-width-link"),
+        pytest.param("call +855\u200b12\u200b345\u200b678", "phone", "+85512345678",
+                     "+855\u200b12\u200b345\u200b678", id="zwsp-in-phone"),
+        pytest.param("call ＋８５５ １２ ３４５ ６７８ now", "phone", "+85512345678",
+                     "＋８５５ １２ ３４５ ６７８", id="full-width-phone"),
+        pytest.param("wa.me/８５５１２３４５６７８", "whatsapp", "+85512345678",
+                     "wa.me/８５５１２３４５６７８",
+                     id="full-width-whatsapp-link"),
+        pytest.param("hr@ｅｘａｍｐｌｅ．ｃｏｍ", "email", "hr@example.com",
+                     "hr@ｅｘａｍｐｌｅ．ｃｏｍ",
+                     id="full-width-email"),
+    ],
+)
+def test_evasion_still_yields_the_normalised_contact_with_true_offsets(
+    text: str, kind: str, value: str, as_written: str
+) -> None:
+    assessment = screen(text)
+    found = {(c.kind, c.value): c.text for c in assessment.contacts}
+    assert found.get((kind, value)) == as_written, assessment.contacts
+    _assert_offsets_point_at_their_text(text, assessment)
