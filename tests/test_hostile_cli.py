@@ -26,3 +26,18 @@ def test_argument_bytes_that_are_not_utf8_are_decoded_not_crashed_on(as_json: bo
     assert b"Traceback" not in result.stderr
     if as_json:
         assert "SS-CONTACT-001" in [f["id"] for f in json.loads(result.stdout)["flags"]]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_endless_input_is_refused_not_read_into_memory(source: str) -> None:
+    # /dev/zero, or `yes | scamscreen check`: reading stops at MAX_INPUT_BYTES.
+    if source == "file":
+        result = run_cli("check", "--file", "/dev/zero")
+    else:
+        from scamscreen.textio import MAX_INPUT_BYTES
+
+        result = run_cli("check", stdin=b"y\n" * (MAX_INPUT_BYTES // 2 + 1))
+    assert result.returncode == 2
+    stderr = result.stderr.decode()
+    assert stderr.count("\n") == 1 and "larger than" in stderr, stderr

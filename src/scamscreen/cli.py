@@ -33,12 +33,14 @@ def fail(message: str) -> NoReturn:
 
 
 def _read_advert(text: str | None, file: Path | None, encoding: str | None) -> str:
-    from scamscreen.textio import decode, read_text_file
+    from scamscreen.textio import decode, read_limited, read_text_file
 
     if text is not None and file is not None:
         fail("give the advert as an argument or with --file, not both")
     if file is not None:
-        return read_text_file(file, encoding) if str(file) != "-" else decode(sys.stdin.buffer.read(), encoding)
+        if str(file) == "-":
+            return decode(read_limited(sys.stdin.buffer, "standard input"), encoding)
+        return read_text_file(file, encoding)
     if text is not None and text != "-":
         if any("\udc80" <= char <= "\udcff" for char in text):
             # argv bytes that were not UTF-8 arrive as lone surrogates: decode them as a file's.
@@ -47,7 +49,7 @@ def _read_advert(text: str | None, file: Path | None, encoding: str | None) -> s
         return text
     if sys.stdin.isatty():
         Console(stderr=True).print("Paste the advert, then press Ctrl-D (Ctrl-Z Enter on Windows):")
-    return decode(sys.stdin.buffer.read(), encoding)
+    return decode(read_limited(sys.stdin.buffer, "standard input"), encoding)
 
 
 def _screener(prior: float | None, model: Path | None, trust_model: bool, no_model: bool):  # type: ignore[no-untyped-def]

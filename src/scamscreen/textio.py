@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from typing import BinaryIO
 
 from scamscreen.errors import InputError
 
@@ -14,6 +15,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Reading stops past this size, so that /dev/zero or an endless pipe cannot exhaust memory. An
+# advert is a few KB, and only its first screener.MAX_CHARS characters are screened anyway.
+MAX_INPUT_BYTES = 16 << 20
 # Signatures of files people pass by mistake.
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b"\x7fELF",
                  b"\x1f\x8b", b"BZh", b"7z\xbc\xaf")
@@ -57,9 +61,19 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     return text.removeprefix("\ufeff")
 
 
+def read_limited(stream: BinaryIO, name: str) -> bytes:
+    """Read all of ``stream``, refusing (without reading on) anything over MAX_INPUT_BYTES."""
+    data = stream.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{name} is larger than {MAX_INPUT_BYTES >> 20} MiB; an advert is a few "
+                         "KB: is this the right input?")
+    return data
+
+
 def read_text_file(path: Path, encoding: str | None = None) -> str:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = read_limited(stream, str(path))
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
     except IsADirectoryError:
