@@ -12,9 +12,11 @@ import math
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from scamscreen.catalogue import Catalogue
 from scamscreen.errors import InputError
 from scamscreen.model import (
     ANALYZER_NAME,
@@ -46,7 +48,8 @@ def _pick(columns: Sequence[str], wanted: str | None, candidates: Sequence[str],
           where: str) -> str:
     if wanted:
         if wanted not in columns:
-            raise InputError(f"{where}: no {what} column '{wanted}' (columns: {', '.join(columns)})")
+            raise InputError(
+                f"{where}: no {what} column '{wanted}' (columns: {', '.join(columns)})")
         return wanted
     for candidate in candidates:
         if candidate in columns:
@@ -63,8 +66,8 @@ def _label(value: Any, where: str) -> int:
     raise InputError(f"{where}: label {value!r} is not 0/1")
 
 
-def read_labelled(path: Path, text_column: str | None = None,
-                  label_column: str | None = None) -> list[LabelledText]:
+def read_labelled(path: Path, text_column: str | None = None, label_column: str | None = None,
+                  id_column: str | None = None) -> list[LabelledText]:
     """Read a labelled CSV or JSON Lines file of adverts."""
     rows: list[dict[str, Any]]
     try:
@@ -84,9 +87,12 @@ def read_labelled(path: Path, text_column: str | None = None,
     columns = list(rows[0].keys())
     text_key = _pick(columns, text_column, TEXT_COLUMNS, "text", str(path))
     label_key = _pick(columns, label_column, LABEL_COLUMNS, "label", str(path))
+    if id_column and id_column not in columns:
+        raise InputError(f"{path}: no id column '{id_column}' (columns: {', '.join(columns)})")
+    id_key = id_column or "id"
     result = []
     for number, row in enumerate(rows, 1):
-        row_id = str(row.get("id") or number)
+        row_id = str(row.get(id_key) or number)
         extra = {k: str(v) for k, v in row.items() if k not in (text_key, label_key)}
         result.append(
             LabelledText(row_id, str(row.get(text_key) or ""),
@@ -95,13 +101,19 @@ def read_labelled(path: Path, text_column: str | None = None,
     return result
 
 
+@lru_cache(maxsize=32768)
+def _analyze_once(text: str) -> tuple[str, ...]:
+    """``analyze``, remembered: cross-validation refits on the same texts many times."""
+    return tuple(analyze(text))
+
+
 def make_pipeline(c: float = DEFAULT_C) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
     return Pipeline([
-        ("tfidf", TfidfVectorizer(analyzer=analyze, sublinear_tf=True,
+        ("tfidf", TfidfVectorizer(analyzer=_analyze_once, sublinear_tf=True,
                                   min_df=MIN_DOCUMENT_FREQUENCY, max_features=MAX_FEATURES)),
         ("logreg", LogisticRegression(C=c, solver="liblinear", max_iter=1000)),
     ])
@@ -199,14 +211,105 @@ def parse_hold_out(specs: Sequence[str]) -> dict[str, float]:
     return result
 
 
+# Platt scaling is a barely regularised logistic regression on a couple of scores.
+CALIBRATION_C = 100.0
+CALIBRATION_FOLDS = 5
+# A fitted scale below this would make a kind of evidence nearly worthless; keep it visible.
+MIN_SCALE = 0.05
+
+
+def rule_points(texts: Sequence[str], catalogue: Catalogue | None = None) -> list[float]:
+    """Each text's group-capped flag points at rule_scale 1, exactly as screening awards them."""
+    from scamscreen.screener import Screener
+
+    screener = Screener(catalogue, use_model=False)
+    points = []
+    for text in texts:
+        try:
+            points.append(screener.screen(text).rule_points)
+        except InputError:  # an empty advert has no flags
+            points.append(0.0)
+    return points
+
+
+def out_of_fold_log_odds(rows: Sequence[LabelledText], c: float, seed: int,
+                         folds: int = CALIBRATION_FOLDS) -> list[float]:
+    """The classifier's log-odds for each row from a model that did not see that row."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    values = cross_val_predict(make_pipeline(c), [r.text for r in rows], [r.label for r in rows],
+                               cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
+                               method="decision_function")
+    return [float(v) for v in values]
+
+
+def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
+               labels: Sequence[int]) -> tuple[float, float, float]:
+    """Platt-style fit of labels on [rule points, classifier evidence].
+
+    Returns (rule_scale, classifier_scale, intercept). ``classifier_evidence`` is log-odds minus
+    logit(training prevalence). The fit is on unbounded evidence: serving's smooth bound
+    (``scoring.bound_classifier_points``) is a guard against the classifier deciding alone, not
+    part of the calibration (refitting on bounded evidence degenerates into a step function).
+    Scales are floored at ``MIN_SCALE`` so that the score stays monotone in both.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    features = np.column_stack([np.asarray(points, dtype=float),
+                                np.asarray(classifier_evidence, dtype=float)])
+    model = LogisticRegression(C=CALIBRATION_C, max_iter=1000).fit(features, list(labels))
+    rule_scale, classifier_scale = (max(float(v), MIN_SCALE) for v in model.coef_[0])
+    return rule_scale, classifier_scale, float(model.intercept_[0])
+
+
+def fit_calibration(rows: Sequence[LabelledText], c: float, seed: int,
+                    catalogue: Catalogue | None = None,
+                    prior: float | None = None) -> dict[str, Any]:
+    """Fit how rule points and classifier log-odds map to probability, on training rows only."""
+    from scamscreen.catalogue import default_catalogue
+    from scamscreen.scoring import DEFAULT_PRIOR, catalogue_fingerprint
+
+    catalogue = catalogue or default_catalogue()
+    labels = [r.label for r in rows]
+    prevalence = sum(labels) / len(labels)
+    points = rule_points([r.text for r in rows], catalogue)
+    evidence = [v - logit(prevalence) for v in out_of_fold_log_odds(rows, c, seed)]
+    rule_scale, classifier_scale, intercept = fit_scales(points, evidence, labels)
+    return {
+        "method": "Platt-style logistic regression of the labels on the group-capped rule points "
+                  f"and the {CALIBRATION_FOLDS}-fold out-of-fold classifier log-odds "
+                  "(minus logit of the training prevalence), training rows only",
+        "rule_scale": round(rule_scale, 4),
+        "classifier_scale": round(classifier_scale, 4),
+        "offset": round(intercept - logit(prevalence), 4),
+        "prior": prior if prior is not None else DEFAULT_PRIOR,
+        "fitted_on": {"rows": len(rows), "positives": sum(labels),
+                      "prevalence": round(prevalence, 4),
+                      "rows_with_flags": sum(1 for p in points if p > 0)},
+        "catalogue": {"flags": len(catalogue), "sha256": catalogue_fingerprint(catalogue)},
+    }
+
+
+def build_model(rows: Sequence[LabelledText], c: float, seed: int,
+                metadata: dict[str, Any] | None = None, catalogue: Catalogue | None = None,
+                calibrate: bool = True) -> TextModel:
+    """Fit the classifier on ``rows`` and, unless told not to, its calibration on the same rows."""
+    extra = dict(metadata or {})
+    if calibrate:
+        extra["calibration"] = fit_calibration(rows, c, seed, catalogue)
+    return fit(rows, c, extra)
+
+
 def train_from_files(paths: Sequence[Path], output: Path, *, text_column: str | None,
                      label_column: str | None, hold_out: Sequence[str], seed: int,
-                     c: float | None) -> str:
-    """Read, split, choose C, fit, export; return a short report for the terminal."""
+                     c: float | None, calibrate: bool = True) -> str:
+    """Read, split, choose C, fit, calibrate, export; return a short report for the terminal."""
     fractions = parse_hold_out(hold_out)
     unknown = set(fractions) - {path.name for path in paths}
     if unknown:
-        raise InputError(f"--hold-out names a file that is not an input: {', '.join(sorted(unknown))}")
+        raise InputError("--hold-out names a file that is not an input: "
+                         f"{', '.join(sorted(unknown))}")
     training: list[LabelledText] = []
     held_ids: dict[str, list[str]] = {}
     sources = []
@@ -221,8 +324,13 @@ def train_from_files(paths: Sequence[Path], output: Path, *, text_column: str | 
     cv_scores: dict[str, float] = {}
     if c is None:
         c, cv_scores = choose_c(training, seed)
-    model = fit(training, c, {"sources": sources, "held_out_ids": held_ids, "seed": seed,
-                              "cv_auc_by_C": cv_scores})
+    model = build_model(training, c, seed, {"sources": sources, "held_out_ids": held_ids,
+                                            "seed": seed, "cv_auc_by_C": cv_scores},
+                        calibrate=calibrate)
     checksum = save(model, output)
+    calibration = model.metadata.get("calibration")
+    fitted = (f"\ncalibration: rule_scale {calibration['rule_scale']:g}, classifier_scale "
+              f"{calibration['classifier_scale']:g}, offset {calibration['offset']:g}, "
+              f"prior {calibration['prior']:g}" if calibration else "\nnot calibrated")
     return (f"trained on {len(training)} adverts ({sum(r.label for r in training)} scams), "
-            f"C={c:g}, {len(model.terms)} terms\nwrote {output} (sha256 {checksum})")
+            f"C={c:g}, {len(model.terms)} terms{fitted}\nwrote {output} (sha256 {checksum})")
