@@ -169,6 +169,68 @@ def train(
     Console().print(report)
 
 
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Argument(help="A labelled CSV or JSONL file (1 = scam).")],
+    text_column: Annotated[str | None, typer.Option(help="Text column (default: text).")] = None,
+    label_column: Annotated[str | None, typer.Option(
+        help="Label column, 1 = scam (default: label or fraudulent).")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Id column (default: id).")] = None,
+    ids_from_model: Annotated[bool, typer.Option(
+        "--ids-from-model", help="Only the rows of this file that the model held out of "
+        "training (its metadata records their ids).")] = False,
+    bootstrap: Annotated[int, typer.Option(
+        help="Bootstrap resamples for 95% confidence intervals (0: none).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
+    prior: PriorOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
+    no_model: NoModelOption = False,
+) -> None:
+    """Measure the screener on labelled adverts: ROC-AUC, precision and recall per band,
+    flag lift and a reliability table."""
+    from scamscreen.evaluate import evaluate_file, render
+
+    try:
+        result = evaluate_file(data, _screener(prior, model, trust_model, no_model),
+                               text_column=text_column, label_column=label_column,
+                               id_column=id_column, ids_from_model=ids_from_model,
+                               bootstrap=bootstrap)
+    except ScamscreenError as error:
+        fail(str(error))
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render(Console(), result)
+
+
+@app.command("model-card")
+def model_card(
+    data: Annotated[Path, typer.Option(help="The EMSCAD training CSV the model was trained from "
+                                       "(its held-out rows are evaluated).")],
+    quality: Annotated[Path | None, typer.Option(
+        help="JSON written by bench/quality.py (cross-validated figures on the samples and "
+        "the blind hold-out set).")] = None,
+    analyzers: Annotated[Path | None, typer.Option(
+        help="JSON written by scripts/compare-analyzers.py (why these features).")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for intervals.")] = 1000,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write here instead of printing.")] = None,
+) -> None:
+    """Write the model card from the shipped model and a fresh evaluation of it."""
+    from scamscreen.modelcard import generate
+
+    try:
+        card = generate(data, quality=quality, analyzers=analyzers, bootstrap=bootstrap)
+    except ScamscreenError as error:
+        fail(str(error))
+    if output is None:
+        sys.stdout.write(card)
+    else:
+        output.write_text(card, encoding="utf-8")
+        Console(stderr=True).print(f"wrote {output}")
+
+
 def main() -> None:
     try:
         app()
