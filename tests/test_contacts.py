@@ -187,3 +187,8 @@ def test_screen_reports_contacts_and_their_flag_evidence() -> None:
     (evidence,) = fired["SS-CONTACT-010"].evidence
     assert (evidence.text, evidence.language) == ("wa.me/85512345678", "contact")
     assert isinstance(result.contacts[0], Contact)
+
+
+@pytest.mark.parametrize("text", ["Product line: electronics", "加賴 詳談", "微信 salary details"])
+def test_a_word_after_an_app_name_is_not_an_id(text: str) -> None:
+    assert find_contacts(text) == ()

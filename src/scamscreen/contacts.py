@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import re2
 
 from scamscreen.normalize import Folded, fold
 
@@ -46,7 +49,7 @@ _APP_LATIN = {
     "telegram": "telegram|telegramm|tele|tg",
     "whatsapp": "whatsapp|whats app|whatapp|watsap|wassap|wsap|wsp|wa",
     "line": "line|line id",
-    "wechat": "wechat|we chat|weixin|vx|wx|v信",
+    "wechat": "wechat|we chat|weixin|vx|wx",
     "zalo": "zalo",
     "viber": "viber",
 }
@@ -54,14 +57,15 @@ _APP_OTHER = {
     "telegram": "飛機|飞机|紙飛機|纸飞机|電報|电报|เทเลแกรม",
     "whatsapp": "วอทส์แอป|วอทแอป",
     "line": "加賴|加赖|加line|賴|ไอดีไลน์|ไลน์",
-    "wechat": "微信號|微信号|微信|威信|薇信|加v",
+    "wechat": "微信號|微信号|微信|威信|薇信|v信|加v",
     "zalo": "",
     "viber": "",
 }
 _APP_GROUP = {kind: f"app_{kind}" for kind in _APP_LATIN}
-_APP = re.compile(
+# RE2 (as the catalogue uses): one pass over the ad, several times faster than ``re`` here.
+_APP = re2.compile(
     "|".join(
-        f"(?P<{_APP_GROUP[kind]}>(?<![a-z0-9])(?:{_APP_LATIN[kind]})(?![a-z])"
+        f"(?P<{_APP_GROUP[kind]}>\\b(?:{_APP_LATIN[kind]})\\b"
         + (f"|{_APP_OTHER[kind]}" if _APP_OTHER[kind] else "") + ")"
         for kind in _APP_LATIN
     )
@@ -73,6 +77,7 @@ _LABEL = re.compile(
 )
 _AT_HANDLE = re.compile(r"@(?P<id>[a-z0-9_][a-z0-9_.\-]{2,31})")
 _BARE_ID = re.compile(r"(?P<id>[a-z0-9_][a-z0-9_.\-]{2,31})")
+_ID_LIKE = re.compile(r"[\d_]")
 _NUMBER = re.compile(r"\+?\d[\d \-.()]{5,18}\d")
 # A bare "@name" takes the app named most recently before it on the same line, this close.
 _BARE_HANDLE_LOOKBACK = 60
@@ -189,7 +194,7 @@ def _phones(text: str) -> list[_Found]:
     return found
 
 
-def _app_kind(match: re.Match[str]) -> str:
+def _app_kind(match: Any) -> str:
     return next(kind for kind, group in _APP_GROUP.items() if match.group(group) is not None)
 
 
@@ -217,6 +222,11 @@ def _labelled(text: str, phones: list[_Found]) -> list[_Found]:
         handle = _AT_HANDLE.match(text, position)
         if handle is None and (marked or glued):
             handle = _BARE_ID.match(text, position)
+            # "Product line: electronics" names no account: an ID without "@" needs a digit or
+            # "_" in it, or an "ID" label before it ("LINE ID: jobthai").
+            labelled_id = bool(label and label.group("word"))
+            if handle and not labelled_id and not _ID_LIKE.search(handle.group()):
+                handle = None
         if handle is not None:
             value = handle.group("id").rstrip("._-")
             if len(value) >= 3 and not value.isdigit() and not _looks_like_domain(text, handle):
@@ -235,6 +245,8 @@ def _looks_like_domain(text: str, handle: re.Match[str]) -> bool:
 
 
 def _links(text: str) -> list[_Found]:
+    if ".me/" not in text and "whatsapp.com/" not in text:
+        return []
     found = []
     for kind, pattern in _LINKS:
         for match in pattern.finditer(text):
@@ -272,6 +284,8 @@ def _bare_handles(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
 
 
 def _emails(text: str) -> list[_Found]:
+    if "@" not in text:
+        return []
     found = []
     for match in _EMAIL.finditer(text):
         host = match.group("host").rstrip(".-")
