@@ -153,28 +153,35 @@ def _normalise_number(written: str, region: str | None = None) -> tuple[str, str
     import phonenumbers  # deferred: importing its metadata costs time that most ads never need
 
     digits = re.sub(r"\D", "", written)
-    candidates = []
+    # (text to parse, region hint, whether the ad wrote the "+" itself)
+    candidates: list[tuple[str, str | None, bool]] = []
     if written.lstrip().startswith("+"):
-        candidates.append(("+" + digits, None))
+        candidates.append(("+" + digits, None, True))
     else:
         if region:
-            candidates.append((digits, region))
+            candidates.append((digits, region, False))
         if not digits.startswith("0"):
-            candidates.append(("+" + digits, None))
-    for candidate, hint in candidates:
+            candidates.append(("+" + digits, None, False))
+    for candidate, hint, as_written in candidates:
         try:
             number = phonenumbers.parse(candidate, hint)
         except phonenumbers.NumberParseException:
             continue
         # A number written with its "+" only has to be possible; a guessed one must be valid.
-        ok = (phonenumbers.is_possible_number(number) if hint is None and candidate == "+" + digits
-              and written.lstrip().startswith("+") else phonenumbers.is_valid_number(number))
-        if ok:
-            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            code = (phonenumbers.region_code_for_number(number)
-                    or phonenumbers.region_code_for_country_code(number.country_code) or "")
-            return value, "" if code == "ZZ" else code
+        if (phonenumbers.is_possible_number(number) if as_written
+                else phonenumbers.is_valid_number(number)):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), \
+                _region(number)
     return digits, ""
+
+
+def _region(number: Any) -> str:
+    """ISO code of a parsed number's country ("" when libphonenumber cannot tell)."""
+    import phonenumbers
+
+    code = (phonenumbers.region_code_for_number(number)
+            or phonenumbers.region_code_for_country_code(number.country_code or 0) or "")
+    return "" if code == "ZZ" else code
 
 
 def _phones(text: str) -> list[_Found]:
@@ -186,11 +193,8 @@ def _phones(text: str) -> list[_Found]:
     found = []
     possible = phonenumbers.Leniency.POSSIBLE  # as written, even if no carrier has it yet
     for match in phonenumbers.PhoneNumberMatcher(text, None, leniency=possible):
-        number = match.number
-        code = (phonenumbers.region_code_for_number(number)
-                or phonenumbers.region_code_for_country_code(number.country_code) or "")
-        value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        found.append(_Found("phone", value, match.start, match.end, "" if code == "ZZ" else code))
+        value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found.append(_Found("phone", value, match.start, match.end, _region(match.number)))
     return found
 
 

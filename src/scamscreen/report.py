@@ -44,7 +44,7 @@ def report_data(results: Results, linking: Linking | None = None,
     """What the page shows, as plain data (also handy for tests)."""
     cluster_of = linking.cluster_of if linking else {}
     flags: dict[str, dict[str, Any]] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row_id, result in results:
         if not isinstance(result, Assessment):
             rows.append({"id": row_id, "score": None, "band": "error", "error": str(result),
