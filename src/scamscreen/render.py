@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -11,6 +12,9 @@ from rich.text import Text
 
 from scamscreen.catalogue import Catalogue, Flag
 from scamscreen.scoring import Assessment
+
+if TYPE_CHECKING:
+    from scamscreen.link import Linking
 
 BAND_STYLES = {"high": "bold white on red", "medium": "bold black on yellow", "low": "bold white on green"}
 HIGHLIGHT = "bold black on yellow"
@@ -155,3 +159,25 @@ def render_flag(console: Console, flag: Flag, catalogue: Catalogue) -> None:
     for example in flag.examples_no_match:
         lines.append(f"  ✗ {example}\n")
     console.print(Panel(lines, title=flag.id))
+
+
+def clusters_table(linking: Linking, limit: int = 20) -> Table:
+    """The largest clusters of a linked batch: what links them and how risky they are."""
+    shown = linking.clusters[:limit]
+    more = len(linking.clusters) - len(shown)
+    title = f"Linked ads: {len(linking.clusters)} clusters"
+    if more:
+        title += f" (largest {limit} shown)"
+    table = Table(title=title, title_justify="left")
+    for column, justify in (("Cluster", "left"), ("Ads", "right"), ("Max", "right"),
+                            ("Median", "right"), ("Linked by", "left"), ("Ids", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for cluster in shown:
+        ids = ", ".join(cluster.ids[:6]) + (" …" if cluster.size > 6 else "")
+        how = ", ".join(cluster.contacts[:3]) or ""
+        if cluster.near_duplicates:
+            how = (how + "; " if how else "") + "near-duplicate text"
+        table.add_row(cluster.id, str(cluster.size), str(cluster.max_score or "–"),
+                      f"{cluster.median_score:g}" if cluster.median_score is not None else "–",
+                      Text(how), Text(ids))
+    return table
