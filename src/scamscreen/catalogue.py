@@ -8,6 +8,7 @@ what to check next. Its examples are test cases. ``flags/README.md`` documents t
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +23,8 @@ from scamscreen.errors import CatalogueError
 LANGUAGES = ("en", "zh-Hant", "zh-Hans", "th", "vi", "id", "any")
 LEVELS = ("low", "medium", "high")
 FLAG_KINDS = ("pattern", "combination", "contact")
+# The one group whose flags lower the score: evidence that an ad is a warning or a real employer.
+MITIGATION_GROUP = "mitigation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class Flag:
     sources: tuple[Source, ...]
     patterns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     requires: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()  # combinations: groups or flags whose firing vetoes this one
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
@@ -181,6 +185,7 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
         sources=sources,
         patterns=patterns,
         requires=_strings(data.get("requires", []), f"{where} requires"),
+        unless=_strings(data.get("unless", []), f"{where} unless"),
         examples_match=_strings(examples.get("match", []), f"{where} examples.match"),
         examples_no_match=_strings(examples.get("no_match", []), f"{where} examples.no_match"),
         aliases=_strings(data.get("aliases", []), f"{where} aliases"),
@@ -196,7 +201,10 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
         raise CatalogueError(f"{where}: a combination flag requires at least two groups or flags")
     if not flag.examples_match or not flag.examples_no_match:
         raise CatalogueError(f"{where}: needs examples that match and examples that do not")
-    if not 0 < flag.points <= 5:
+    if flag.group == MITIGATION_GROUP:
+        if not -5 <= flag.points < 0:
+            raise CatalogueError(f"{where}: a mitigation flag's points must be in [-5, 0)")
+    elif not 0 < flag.points <= 5:
         raise CatalogueError(f"{where}: points must be in (0, 5]")
     return flag
 
@@ -244,16 +252,18 @@ def build(flags: list[Flag], groups: Mapping[str, Group]) -> Catalogue:
         if flag.group not in groups:
             raise CatalogueError(f"{flag.id}: unknown group '{flag.group}'")
     for flag in flags:
-        for requirement in flag.requires:
+        for requirement in (*flag.requires, *flag.unless):
             if requirement not in groups and requirement not in seen_ids:
-                raise CatalogueError(f"{flag.id}: requires unknown group or flag '{requirement}'")
+                raise CatalogueError(f"{flag.id}: names unknown group or flag '{requirement}'")
     compiled: list[CompiledPattern] = []
     pattern_set = re2.Set.SearchSet(_regex_options())
     for index, flag in enumerate(flags):
         for language, sources in flag.patterns.items():
             for source in sources:
-                regex = compile_pattern(source, f"{flag.id} patterns.{language}")
-                pattern_set.Add(source)
+                # Text is NFKC-folded before matching, so patterns must be too (Thai ำ splits).
+                folded_source = unicodedata.normalize("NFKC", source)
+                regex = compile_pattern(folded_source, f"{flag.id} patterns.{language}")
+                pattern_set.Add(folded_source)
                 compiled.append(CompiledPattern(index, language, source, regex))
     pattern_set.Compile()
     return Catalogue(tuple(flags), dict(groups), tuple(compiled), pattern_set)

@@ -90,13 +90,16 @@ def match_contacts(catalogue: Catalogue, contacts: tuple[Contact, ...],
 
 
 def match_combinations(catalogue: Catalogue, hits: list[Hit]) -> list[Hit]:
-    """Fire each combination flag whose required groups or flags have all fired."""
+    """Fire each combination flag whose required groups or flags have all fired and whose
+    ``unless`` entries have not (a text describing victims quotes the bait without offering it)."""
     fired_ids = {hit.flag.id for hit in hits}
     by_group: dict[str, list[str]] = defaultdict(list)
     for hit in hits:
         by_group[hit.flag.group].append(hit.flag.id)
     combined = []
     for flag in catalogue.combination_flags:
+        if any(veto in fired_ids or veto in by_group for veto in flag.unless):
+            continue
         because: list[str] = []
         for requirement in flag.requires:
             if requirement in fired_ids:

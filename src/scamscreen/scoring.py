@@ -14,7 +14,9 @@ Everything lives in one additive log-odds space:
   it adds beyond the base rate), times ``classifier_scale``, bounded smoothly within
   ``CLASSIFIER_POINTS_RANGE`` (see ``bound_classifier_points``) so that it can neither veto
   strong rule evidence nor carry an ad into "high" alone.
-Every term is monotone non-decreasing in its evidence, so more evidence never lowers the score.
+- Mitigating flags (group ``mitigation``: the ad reads as a warning about scams, or names a
+  licensed employer and a formal process) carry negative points, capped like any group.
+The score never falls when a red flag is added and never rises when a mitigating one is.
 
 ``rule_scale``, ``classifier_scale`` and ``offset`` are fitted by ``train`` on training rows only
 (Platt-style: a logistic regression of the labels on the rule points and the out-of-fold
@@ -218,13 +220,14 @@ def award_points(catalogue: Catalogue, hits: list[Hit], scale: float) -> list[Fl
     """Award each hit its points, strongest first within a group, up to the group's cap."""
     remaining = {name: group.cap for name, group in catalogue.groups.items()}
     awarded: dict[str, FlagResult] = {}
-    for hit in sorted(hits, key=lambda h: (-h.flag.points, h.flag.id)):
+    for hit in sorted(hits, key=lambda h: (-abs(h.flag.points), h.flag.id)):
         group = hit.flag.group
-        points = min(hit.flag.points, max(remaining[group], 0.0))
-        remaining[group] -= points
+        magnitude = min(abs(hit.flag.points), max(remaining[group], 0.0))
+        remaining[group] -= magnitude
+        points = math.copysign(magnitude, hit.flag.points)
         note = ""
-        if points < hit.flag.points:
-            note = f"capped: group '{group}' earns at most {catalogue.groups[group].cap:g}"
+        if magnitude < abs(hit.flag.points):
+            note = f"capped: group '{group}' counts at most {catalogue.groups[group].cap:g}"
         awarded[hit.flag.id] = FlagResult(hit.flag, points * scale, hit.evidence, hit.because, note)
     return [awarded[hit.flag.id] for hit in hits]
 
