@@ -245,22 +245,38 @@ def out_of_fold_log_odds(rows: Sequence[LabelledText], c: float, seed: int,
 
 def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
                labels: Sequence[int]) -> tuple[float, float, float]:
-    """Platt-style fit of labels on [rule points, classifier evidence].
+    """Platt-style fit of the labels on the classifier evidence, with rule points as a fixed
+    offset (their catalogue weights, scale 1).
 
-    Returns (rule_scale, classifier_scale, intercept). ``classifier_evidence`` is log-odds minus
-    logit(training prevalence). The fit is on unbounded evidence: serving's smooth bound
-    (``scoring.bound_classifier_points``) is a guard against the classifier deciding alone, not
-    part of the calibration (refitting on bounded evidence degenerates into a step function).
-    Scales are floored at ``MIN_SCALE`` so that the score stays monotone in both.
+    Returns (rule_scale, classifier_scale, intercept); rule_scale is always 1. Rule points are
+    expert log-odds and stay as written: the training data holds almost no trafficking-
+    recruitment ads besides the project's own samples, which the rules were written against,
+    so a scale fitted on either would be fitted on the wrong population or on itself.
+    ``classifier_evidence`` is log-odds minus logit(training prevalence), unbounded (serving's
+    smooth bound is a guard, not part of the calibration). The classifier scale is floored at
+    ``MIN_SCALE`` so the score stays monotone in it.
     """
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
+    from scipy.optimize import minimize
 
-    features = np.column_stack([np.asarray(points, dtype=float),
-                                np.asarray(classifier_evidence, dtype=float)])
-    model = LogisticRegression(C=CALIBRATION_C, max_iter=1000).fit(features, list(labels))
-    rule_scale, classifier_scale = (max(float(v), MIN_SCALE) for v in model.coef_[0])
-    return rule_scale, classifier_scale, float(model.intercept_[0])
+    offset = np.asarray(points, dtype=float)
+    evidence = np.asarray(classifier_evidence, dtype=float)
+    target = np.asarray(labels, dtype=float)
+    penalty = 1.0 / (2.0 * CALIBRATION_C * len(target))
+
+    def loss(params: Any) -> tuple[float, Any]:
+        scale, intercept = params
+        z = intercept + offset + scale * evidence
+        probability = 1.0 / (1.0 + np.exp(-z))
+        value = float(np.mean(np.logaddexp(0.0, z) - target * z)) + penalty * scale * scale
+        residual = probability - target
+        gradient = np.array([float(np.mean(residual * evidence)) + 2 * penalty * scale,
+                             float(np.mean(residual))])
+        return value, gradient
+
+    result = minimize(loss, x0=np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    scale, intercept = (float(v) for v in result.x)
+    return 1.0, max(scale, MIN_SCALE), intercept
 
 
 def fit_calibration(rows: Sequence[LabelledText], c: float, seed: int,
@@ -277,9 +293,10 @@ def fit_calibration(rows: Sequence[LabelledText], c: float, seed: int,
     evidence = [v - logit(prevalence) for v in out_of_fold_log_odds(rows, c, seed)]
     rule_scale, classifier_scale, intercept = fit_scales(points, evidence, labels)
     return {
-        "method": "Platt-style logistic regression of the labels on the group-capped rule points "
-                  f"and the {CALIBRATION_FOLDS}-fold out-of-fold classifier log-odds "
-                  "(minus logit of the training prevalence), training rows only",
+        "method": "Platt-style logistic regression of the labels on the "
+                  f"{CALIBRATION_FOLDS}-fold out-of-fold classifier log-odds (minus logit of the "
+                  "training prevalence), with the group-capped rule points as a fixed offset "
+                  "(catalogue weights, scale 1), training rows only",
         "rule_scale": round(rule_scale, 4),
         "classifier_scale": round(classifier_scale, 4),
         "offset": round(intercept - logit(prevalence), 4),
