@@ -59,6 +59,10 @@ class CountingRegex:
         self.regex = regex
         self.pulled = 0
 
+    @property
+    def pattern(self) -> str:
+        return str(self.regex.pattern)
+
     def finditer(self, text: str) -> Iterator[Any]:
         for match in self.regex.finditer(text):
             self.pulled += 1
