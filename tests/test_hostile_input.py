@@ -112,3 +112,27 @@ def test_evasion_still_yields_the_normalised_contact_with_true_offsets(
     found = {(c.kind, c.value): c.text for c in assessment.contacts}
     assert found.get((kind, value)) == as_written, assessment.contacts
     _assert_offsets_point_at_their_text(text, assessment)
+
+
+def test_over_long_input_is_screened_on_its_prefix_with_a_warning() -> None:
+    from scamscreen.screener import MAX_CHARS
+
+    lead = "Contact us via Telegram @hr_sunny88. "
+    filler = "x" * (MAX_CHARS - len(lead) - 10)
+    tail = " Send your passport photo. Free visa. " * 20_000  # ~800,000 characters past the limit
+    text = lead + filler + tail
+    assessment = screen(text)
+    assert assessment.screened_length == MAX_CHARS
+    assert len(assessment.warnings) == 1 and f"{MAX_CHARS:,}" in assessment.warnings[0]
+    assert "SS-CONTACT-001" in assessment.flag_ids  # in the prefix
+    assert all(e.end <= MAX_CHARS for r in assessment.flags for e in r.evidence)
+    assert all(c.end <= MAX_CHARS for c in assessment.contacts)
+    _assert_offsets_point_at_their_text(text, assessment)
+
+
+def test_input_of_exactly_max_chars_has_no_warning() -> None:
+    from scamscreen.screener import MAX_CHARS
+
+    assert screen("a" * MAX_CHARS).warnings == ()
+    assert screen("a" * (MAX_CHARS + 1)).warnings != ()
+

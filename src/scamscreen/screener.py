@@ -50,7 +50,12 @@ class Screener:
         self.calibration = calibration.with_prior(prior)
 
     def screen(self, text: str) -> Assessment:
-        """Score one advert from 0 to 100, with every point explained."""
+        """Score one advert from 0 to 100, with every point explained.
+
+        Raises ``InputError`` for text that is empty, blank or holds NUL characters. Text longer
+        than ``MAX_CHARS`` characters is screened on its first ``MAX_CHARS`` characters and the
+        result carries a warning saying so; evidence offsets always index ``text`` as given.
+        """
         text = check_text(text)
         warnings: tuple[str, ...] = ()
         screened = text
