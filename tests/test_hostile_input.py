@@ -136,3 +136,24 @@ def test_input_of_exactly_max_chars_has_no_warning() -> None:
     assert screen("a" * MAX_CHARS).warnings == ()
     assert screen("a" * (MAX_CHARS + 1)).warnings != ()
 
+
+# Runs that once took quadratic or cubic time in a backtracking regex or a pairwise check; each
+# is screened at MAX_CHARS. Linear work takes under a second; the budget leaves room for a
+# loaded CI machine, while each regression took from 15 seconds to hours.
+ADVERSARIAL_UNITS = [
+    pytest.param("tele @", id="thousands-of-handles"),
+]
+SCREEN_BUDGET_SECONDS = 5.0
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL_UNITS)
+def test_adversarial_runs_are_screened_in_linear_time(unit: str) -> None:
+    import time
+
+    from scamscreen.screener import MAX_CHARS
+
+    text = (unit * (MAX_CHARS // len(unit) + 1))[:MAX_CHARS]
+    started = time.perf_counter()
+    assessment = screen(text)
+    assert time.perf_counter() - started < SCREEN_BUDGET_SECONDS
+    _assert_offsets_point_at_their_text(text, assessment)

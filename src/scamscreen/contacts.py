@@ -22,7 +22,9 @@ letters and "T e l e g r a m" are already undone; offsets map back to the input 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import re2
@@ -266,14 +268,28 @@ def _links(text: str) -> list[_Found]:
     return found
 
 
-def _bare_handles(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
+class _Claimed:
+    """Spans of the text that contacts already claim. ``covers`` is a binary search, so that an
+    advert of thousands of handles is not checked in quadratic time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(accumulate((end for _, end in ordered), max))
+
+    def covers(self, position: int) -> bool:
+        index = bisect_right(self._starts, position) - 1
+        return index >= 0 and self._reach[index] > position
+
+
+def _bare_handles(text: str, taken: _Claimed) -> list[_Found]:
     """"@name" not written right after an app's name: it takes the app named shortly before it
     on the same line ("DM me on Telegram, I am @hr88"), or stays a handle of no known app."""
     found = []
     for match in _AT_HANDLE.finditer(text):
         if match.start() > 0 and re.match(r"[a-z0-9._%+\-]", text[match.start() - 1]):
             continue  # the "@" of an e-mail address
-        if any(start <= match.start() < end for start, end in taken):
+        if taken.covers(match.start()):
             continue
         value = match.group("id").rstrip("._-")
         if _looks_like_domain(text, match) or value.isdigit():
@@ -300,14 +316,14 @@ def _emails(text: str) -> list[_Found]:
     return found
 
 
-def _domains(text: str, taken: list[tuple[int, int]]) -> list[_Found]:
+def _domains(text: str, taken: _Claimed) -> list[_Found]:
     found = []
     seen_starts = set()
     for pattern in (_URL, _BARE_DOMAIN):
         for match in pattern.finditer(text):
             host = match.group("host").rstrip(".-")
             start = match.start("host")
-            if start in seen_starts or any(s <= start < e for s, e in taken):
+            if start in seen_starts or taken.covers(start):
                 continue
             if "." not in host or not _HOST_TLD.search(host):
                 continue
@@ -327,12 +343,11 @@ def find_contacts(text: str | Folded) -> tuple[Contact, ...]:
     phones = _phones(body)
     found = _links(body) + _labelled(body, phones)
     emails = _emails(body)
-    found += _bare_handles(body, [(f.start, f.end) for f in found])
-    taken = [(f.start, f.end) for f in found + emails]
-    found += emails + _domains(body, taken)
-    claimed = [(f.start, f.end) for f in found]
+    found += _bare_handles(body, _Claimed([(f.start, f.end) for f in found]))
+    found += emails + _domains(body, _Claimed([(f.start, f.end) for f in found + emails]))
+    claimed = _Claimed([(f.start, f.end) for f in found])
     # A plain number that an app already claimed ("WhatsApp +855 ...") is not listed twice.
-    found += [p for p in phones if not any(s <= p.start < e for s, e in claimed)]
+    found += [p for p in phones if not claimed.covers(p.start)]
     contacts: dict[str, Contact] = {}
     for item in sorted(found, key=lambda f: (f.start, f.kind == "phone")):
         start, end = folded.source_span(item.start, item.end)
