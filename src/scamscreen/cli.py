@@ -7,12 +7,15 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from scamscreen.errors import ScamscreenError
+if TYPE_CHECKING:
+    from scamscreen.scoring import Assessment
+
+from scamscreen.errors import InputError, ScamscreenError
 from scamscreen.scoring import BAND_NAMES, band_threshold
 
 app = typer.Typer(
@@ -229,6 +232,79 @@ def model_card(
     else:
         output.write_text(card, encoding="utf-8")
         Console(stderr=True).print(f"wrote {output}")
+
+
+def _read_ads(path: Path, text_column: str, id_column: str) -> list[tuple[str, str | InputError]]:
+    """(id, text) per row of a JSONL or CSV file; a row without text keeps its place as an error
+    value so that the report still lists it."""
+    import csv
+
+    rows: list[tuple[str, str | InputError]] = []
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+            records: list[object] = []
+            for number, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as error:
+                        records.append(InputError(f"line {number} is not JSON: {error.msg}"))
+        else:
+            records = list(csv.DictReader(handle))
+    for number, record in enumerate(records, 1):
+        if not isinstance(record, dict):
+            rows.append((f"{path.stem}:{number}", record if isinstance(record, InputError)
+                         else InputError("the row is not an object")))
+            continue
+        row_id = str(record.get(id_column) or f"{path.stem}:{number}")
+        text = record.get(text_column)
+        rows.append((row_id, text if isinstance(text, str) else
+                     InputError(f"no text in column '{text_column}'")))
+    return rows
+
+
+@app.command()
+def report(
+    inputs: Annotated[list[Path], typer.Argument(help="JSONL or CSV files of adverts.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML report.")],
+    link_ads: Annotated[bool, typer.Option(
+        "--link/--no-link", help="Group ads that share a contact or repeat one template.")] = True,
+    text_column: Annotated[str, typer.Option(help="Text column or JSON key.")] = "text",
+    id_column: Annotated[str, typer.Option(
+        help="Id column or JSON key (rows without one are numbered).")] = "id",
+    prior: PriorOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
+    no_model: NoModelOption = False,
+) -> None:
+    """Screen a file of adverts and write a triage report: one HTML file to open in a browser,
+    with the ads sortable and filterable, every match highlighted, contacts and linked ads."""
+    from scamscreen.link import link_results
+    from scamscreen.render import clusters_table
+    from scamscreen.report import write_report
+
+    try:
+        screener = _screener(prior, model, trust_model, no_model)
+        results: list[tuple[str, Assessment | InputError]] = []
+        for path in inputs:
+            for row_id, text in _read_ads(path, text_column, id_column):
+                if isinstance(text, InputError):
+                    results.append((row_id, text))
+                    continue
+                try:
+                    results.append((row_id, screener.screen(text)))
+                except InputError as error:
+                    results.append((row_id, error))
+        linking = link_results(results) if link_ads else None
+        write_report(output, results, linking)
+    except OSError as error:
+        fail(f"cannot read or write: {error}")
+    except ScamscreenError as error:
+        fail(str(error))
+    console = Console(stderr=True)
+    if linking is not None and linking.clusters:
+        console.print(clusters_table(linking))
+    console.print(f"wrote {output} ({len(results):,} ads)")
 
 
 def main() -> None:
