@@ -142,6 +142,11 @@ def test_input_of_exactly_max_chars_has_no_warning() -> None:
 # loaded CI machine, while each regression took from 15 seconds to hours.
 ADVERSARIAL_UNITS = [
     pytest.param("tele @", id="thousands-of-handles"),
+    pytest.param("@", id="at-signs"),
+    pytest.param("@a.", id="at-letter-dot"),
+    pytest.param("a@a.", id="e-mail-like"),
+    pytest.param("a", id="one-long-word"),
+    pytest.param("1", id="one-long-number"),
 ]
 SCREEN_BUDGET_SECONDS = 5.0
 
