@@ -17,11 +17,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import re2
 
 from scamscreen.errors import ModelError
@@ -36,21 +38,45 @@ TOP_TERMS = 8
 
 # EMSCAD masks contacts as #EMAIL_<hash>#; real ads carry real ones. Both are removed before
 # the classifier sees the text, so neither the masks nor the contacts become signals.
+# Each alternative comes with a literal that any match of it contains: an advert without that
+# literal is cleaned with a pattern that leaves the alternative out, which finds the same
+# matches (an alternative that cannot match anywhere never decides a leftmost-first match).
 # RE2, so that this takes time linear in the advert: Python's backtracking ``\S+@\S+\.`` took
 # cubic time on a run of "@" (ten thousand of them: minutes). It finds the same spans: folded
 # text has no whitespace but " ", and \p{Nd} is what Python's \d matches.
-_CONTACT_LIKE = re2.compile(
-    r"(?i)#(?:email|phone|url)_[0-9a-f]+#"
-    r"|https?://\S+|www\.\S+|\S+@\S+\.[a-z]{2,}"
-    r"|\+?\p{Nd}[\p{Nd} ().-]{6,}\p{Nd}"
+_CONTACT_ALTERNATIVES: tuple[tuple[str, str], ...] = (
+    ("#", r"#(?:email|phone|url)_[0-9a-f]+#"),
+    ("://", r"https?://\S+"),
+    ("www", r"www\.\S+"),
+    ("@", r"\S+@\S+\.[a-z]{2,}"),
+    ("", r"\+?\p{Nd}[\p{Nd} ().-]{6,}\p{Nd}"),
 )
+_CONTACT_LIKE = re2.compile("(?i)" + "|".join(p for _, p in _CONTACT_ALTERNATIVES))
 # Han, kana and Hangul runs become character bigrams, Thai runs too (none of them separate
 # words with spaces); elsewhere words of two or more letters and their adjacent pairs.
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_THAI_RANGE = "\u0e00-\u0e7f"
 _TOKEN = re.compile(
-    r"(?P<cjk>[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+)"
-    r"|(?P<thai>[\u0e00-\u0e7f]+)"
+    rf"(?P<cjk>[{_CJK_RANGES}]+)"
+    rf"|(?P<thai>[{_THAI_RANGE}]+)"
     r"|(?P<word>[^\W\d_]{2,})"
 )
+# Characters that can be part of a term; text without any outside ASCII is tokenised with an
+# ASCII pattern, which finds the same words several times faster.
+_TERM_CHARACTER = re.compile(rf"[{_CJK_RANGES}{_THAI_RANGE}]|[^\W\d_]")
+_ASCII_WORD = re.compile(r"[a-zA-Z]{2,}")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
+@lru_cache(maxsize=16)
+def _contact_pattern(present: tuple[bool, ...]) -> Any:
+    alternatives = [p for (_, p), keep in zip(_CONTACT_ALTERNATIVES, present, strict=True) if keep]
+    return re2.compile("(?i)" + "|".join(alternatives))
+
+
+@lru_cache(maxsize=65536)
+def _is_term_character(char: str) -> bool:
+    return _TERM_CHARACTER.match(char) is not None
 
 
 def _char_bigrams(run: str) -> list[str]:
@@ -59,22 +85,41 @@ def _char_bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def analyze(text: str) -> list[str]:
-    """Turn an advert into the terms the classifier counts. Shared by training and serving."""
-    cleaned = _CONTACT_LIKE.sub(" ", fold_text(text))
+def _remove_contacts(folded: str) -> str:
+    # Folded text is lower case, so the literals are checked as written.
+    present = tuple(not literal or literal in folded for literal, _ in _CONTACT_ALTERNATIVES)
+    return _contact_pattern(present).sub(" ", folded)
+
+
+def analyze_folded(folded: str) -> list[str]:
+    """``analyze`` for text that is already folded (``normalize.fold``)."""
+    cleaned = _remove_contacts(folded)
+    others = set(_ASCII_RUNS.sub("", cleaned))
+    if not any(map(_is_term_character, others)):
+        if others:  # stand-ins that are no letters, so the ASCII pattern sees the same words
+            cleaned = cleaned.encode("ascii", "replace").decode("ascii")
+        words = _ASCII_WORD.findall(cleaned)
+        if not words:
+            return []
+        pairs = map(" ".join, zip(words, words[1:], strict=False))
+        return [words[0], *chain.from_iterable(zip(words[1:], pairs, strict=False))]
     terms: list[str] = []
     previous_word: str | None = None
-    for match in _TOKEN.finditer(cleaned):
-        word = match.group("word")
-        if word is not None:
+    for cjk, thai, word in _TOKEN.findall(cleaned):
+        if word:
             terms.append(word)
             if previous_word is not None:
                 terms.append(f"{previous_word} {word}")
             previous_word = word
         else:
             previous_word = None
-            terms.extend(_char_bigrams(match.group()))
+            terms.extend(_char_bigrams(cjk or thai))
     return terms
+
+
+def analyze(text: str) -> list[str]:
+    """Turn an advert into the terms the classifier counts. Shared by training and serving."""
+    return analyze_folded(fold_text(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +167,8 @@ class TextModel:
             raise ModelError("model file is malformed: train_prevalence must be in (0, 1)")
         self.terms = terms
         self.vocabulary = {term: index for index, term in enumerate(terms)}
+        self._idf = np.array(self.idf, dtype=np.float64)
+        self._coef = np.array(self.coef, dtype=np.float64)
         self.checksum = checksum
 
     def to_payload(self) -> dict[str, Any]:
@@ -139,21 +186,61 @@ class TextModel:
 
     def vectorize(self, text: str) -> dict[int, float]:
         """Sublinear-tf TF-IDF, l2-normalised: the arithmetic of the fitted vectoriser."""
-        counts = Counter(self.vocabulary[t] for t in analyze(text) if t in self.vocabulary)
-        weights = {index: (1.0 + math.log(count)) * self.idf[index] for index, count in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
+        return self.vectorize_folded(fold_text(text))
+
+    def vectorize_folded(self, folded: str) -> dict[int, float]:
+        """``vectorize`` for text already folded (``normalize.fold``)."""
+        indexes, values = self._tfidf(folded)
+        return dict(zip(indexes.tolist(), values.tolist(), strict=True))
+
+    def _tfidf(self, folded: str) -> tuple[Any, Any]:
+        """Term indexes and their l2-normalised TF-IDF values, in order of first occurrence.
+
+        Each distinct term is looked up once, and numpy does the arithmetic element by element
+        (products and quotients are exact IEEE operations) with running sums (``cumsum`` adds
+        in order, as Python's ``sum`` does), so the values are bit-for-bit those of the plain
+        per-term loop that scikit-learn's vectoriser is checked against."""
+        counts = Counter(analyze_folded(folded))
+        size = len(counts)
+        indexes = np.fromiter(map(self.vocabulary.get, counts, repeat(-1)), np.intp, size)
+        found = indexes >= 0
+        indexes = indexes[found]
+        term_counts = np.fromiter(counts.values(), np.intp, size)[found]
+        weights = _sublinear_tf(term_counts) * self._idf[indexes]
+        squares = weights * weights
+        norm = math.sqrt(float(np.cumsum(squares)[-1])) if len(squares) else 0.0
         if norm == 0:
-            return {}
-        return {index: w / norm for index, w in weights.items()}
+            return indexes[:0], weights[:0]
+        return indexes, weights / norm
 
     def predict(self, text: str, top: int = TOP_TERMS) -> Prediction:
-        vector = self.vectorize(text)
-        contributions = [(index, value * self.coef[index]) for index, value in vector.items()]
-        log_odds = self.intercept + sum(c for _, c in contributions)
-        contributions.sort(key=lambda item: item[1])
-        up = [TermWeight(self.terms[i], c) for i, c in reversed(contributions[-top:]) if c > 0]
-        down = [TermWeight(self.terms[i], c) for i, c in contributions[:top] if c < 0]
+        return self.predict_folded(fold_text(text), top)
+
+    def predict_folded(self, folded: str, top: int = TOP_TERMS) -> Prediction:
+        """``predict`` for text already folded, so that a screener folds each advert once."""
+        indexes, values = self._tfidf(folded)
+        contributions = values * self._coef[indexes]
+        total = float(np.cumsum(contributions)[-1]) if len(contributions) else 0
+        log_odds = self.intercept + total
+        # A stable sort, as list.sort is: ties keep their order of first occurrence.
+        order = np.argsort(contributions, kind="stable").tolist()
+        weights = contributions.tolist()
+        terms = [int(i) for i in indexes.tolist()]
+        up = [TermWeight(self.terms[terms[k]], weights[k]) for k in reversed(order[-top:])
+              if weights[k] > 0]
+        down = [TermWeight(self.terms[terms[k]], weights[k]) for k in order[:top]
+                if weights[k] < 0]
         return Prediction(_logistic(log_odds), log_odds, tuple(up), tuple(down))
+
+
+# 1 + log(count) for the counts nearly every term has, computed by ``math.log`` once.
+_SUBLINEAR_TF_TABLE = np.array([0.0] + [1.0 + math.log(count) for count in range(1, 1024)])
+
+
+def _sublinear_tf(counts: Any) -> Any:
+    if not len(counts) or counts.max() < len(_SUBLINEAR_TF_TABLE):
+        return _SUBLINEAR_TF_TABLE[counts]
+    return np.array([1.0 + math.log(count) for count in counts.tolist()])
 
 
 def sha256_of(data: bytes) -> str:

@@ -66,7 +66,7 @@ class Screener:
         folded = fold(screened)
         contacts = find_contacts(folded)
         hits = find_hits(self.catalogue, folded, contacts)
-        prediction = self.model.predict(screened) if self.model else None
+        prediction = self.model.predict_folded(folded.text) if self.model else None
         prevalence = self.model.train_prevalence if self.model else 0.5
         return combine(text, self.catalogue, hits, prediction, prevalence, self.calibration,
                        contacts, warnings, len(screened))
