@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +42,55 @@ def test_endless_input_is_refused_not_read_into_memory(source: str) -> None:
     assert result.returncode == 2
     stderr = result.stderr.decode()
     assert stderr.count("\n") == 1 and "larger than" in stderr, stderr
+
+
+def _small_model(**changes: object) -> dict[str, object]:
+    from scamscreen.model import shipped_model_path
+
+    payload = json.loads(shipped_model_path().read_bytes())
+    for key in ("terms", "idf", "coef"):
+        payload[key] = payload[key][:200]
+    payload.update(changes)
+    return payload
+
+
+BAD_MODELS = {
+    "terms-not-text": _small_model(terms=[[1]] * 200),
+    "nan-intercept": _small_model(intercept=float("nan")),
+    "infinite-coef": _small_model(coef=[float("inf")] * 200),
+    "huge-idf": _small_model(idf=[1e308] * 200),
+    "calibration-not-numbers": _small_model(metadata={"calibration": {"rule_scale": "abc"}}),
+    "calibration-a-list": _small_model(metadata={"calibration": [1, 2]}),
+    "calibration-nan": _small_model(metadata={"calibration": {"offset": float("nan")}}),
+    "calibration-prior-2": _small_model(metadata={"calibration": {"prior": 2}}),
+    "metadata-a-string": _small_model(metadata="x"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_MODELS)
+def test_a_malformed_model_is_refused_in_one_line_even_when_trusted(tmp_path: Path, name: str
+                                                                    ) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(BAD_MODELS[name]))  # NaN and Infinity are JSON to Python
+    from typer.testing import CliRunner
+
+    from scamscreen.cli import app
+
+    result = CliRunner().invoke(app, ["check", "--model", str(path), "--trust-model",
+                                      "Contact us via Telegram, salary 2000 USD, no experience"])
+    assert result.exit_code == 2, (result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "model file is malformed" in lines[0], result.stderr
+
+
+def test_a_foreign_model_is_refused_in_one_line_naming_the_flag(tmp_path: Path) -> None:
+    path = tmp_path / "model.pkl"
+    path.write_bytes(b"\x80\x04\x95\x00\x00cos\nsystem\n")  # what a malicious pickle starts like
+    result = run_cli("check", "--model", str(path), "Customer service job")
+    assert result.returncode == 2
+    stderr = result.stderr.decode()
+    assert stderr.count("\n") == 1 and "--trust-model" in stderr, stderr
+    trusted = run_cli("check", "--model", str(path), "--trust-model", "Customer service job")
+    assert trusted.returncode == 2
+    stderr = trusted.stderr.decode()
+    assert stderr.count("\n") == 1 and "not a scamscreen model" in stderr, stderr

@@ -148,6 +148,20 @@ def _logistic(value: float) -> float:
     return exp_value / (1.0 + exp_value)
 
 
+# The numbers scoring reads from metadata["calibration"] (scoring.Calibration.from_mapping).
+_CALIBRATION_NUMBERS = ("rule_scale", "classifier_scale", "offset", "prior")
+# Fitted weights are a few units; anything past this is not a model of ours and could overflow
+# the arithmetic into NaN (a trusted file is still checked: it must not crash the screener).
+_LARGEST_WEIGHT = 1e6
+
+
+def _sane_number(value: object) -> bool:
+    try:
+        return abs(float(value)) <= _LARGEST_WEIGHT  # type: ignore[arg-type]  # False for NaN
+    except (TypeError, ValueError):
+        return False
+
+
 class TextModel:
     """A fitted TF-IDF + logistic-regression model, served from plain data."""
 
@@ -165,6 +179,18 @@ class TextModel:
             raise ModelError("model file is malformed: terms, idf and coef differ in length")
         if not 0 < self.train_prevalence < 1:
             raise ModelError("model file is malformed: train_prevalence must be in (0, 1)")
+        if not all(isinstance(term, str) for term in terms):
+            raise ModelError("model file is malformed: terms must be text")
+        calibration = self.metadata.get("calibration") or {}
+        if not isinstance(calibration, dict):
+            raise ModelError("model file is malformed: metadata.calibration must be an object")
+        numbers = [*self.idf, *self.coef, self.intercept,
+                   *(calibration[key] for key in _CALIBRATION_NUMBERS if key in calibration)]
+        if not all(map(_sane_number, numbers)):
+            raise ModelError("model file is malformed: weights and calibration must be numbers "
+                             f"within ±{_LARGEST_WEIGHT:g}")
+        if not 0 < float(calibration.get("prior", 0.5)) < 1:
+            raise ModelError("model file is malformed: the calibration prior must be in (0, 1)")
         self.terms = terms
         self.vocabulary = {term: index for index, term in enumerate(terms)}
         self._idf = np.array(self.idf, dtype=np.float64)
