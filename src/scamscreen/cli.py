@@ -307,6 +307,111 @@ def report(
     console.print(f"wrote {output} ({len(results):,} ads)")
 
 
+@app.command()
+def batch(
+    input_path: Annotated[str, typer.Argument(
+        metavar="INPUT", help="CSV/TSV, JSON Lines, plain text (ads separated by a '---' line "
+        "or two blank lines), a folder of .txt files, or - for standard input.")],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write every row here (.csv or .jsonl; - for standard output). "
+        "Written to a temporary file and renamed when complete, so an interrupted run never "
+        "leaves a truncated file. Without it, a table of the top rows is shown.")] = None,
+    output_format: Annotated[str | None, typer.Option(
+        "--format", help="csv or jsonl (default: from the output's extension, else csv).")] = None,
+    input_format: Annotated[str | None, typer.Option(
+        help="csv, tsv, jsonl, text or dir (default: from the name, else the content).")] = None,
+    text_column: Annotated[list[str] | None, typer.Option(
+        help="Column or key holding the text; repeat to join several (default: the first of "
+        "text, description, ad, body, content ...).")] = None,
+    id_column: Annotated[str | None, typer.Option(
+        help="Column or key carried through as the id (default: the row number).")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        help="CSV delimiter (default: sniffed; 'tab' for tabs).")] = None,
+    sort: Annotated[str | None, typer.Option(help="'score': highest risk first.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", help="Worker processes (default: the machine's cores).")] = None,
+    top: Annotated[int, typer.Option(help="Rows in the table shown without -o.")] = 20,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, notes or "
+                                        "summary: errors only.")] = False,
+    encoding: EncodingOption = None,
+    prior: PriorOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
+    no_model: NoModelOption = False,
+) -> None:
+    """Screen every advert in a file: one output row per input row, in order, with score, band,
+    flags, reason, classifier probability and error."""
+    from scamscreen.batch import ScreenerSettings, default_jobs, run_batch
+    from scamscreen.io.readers import open_input
+    from scamscreen.io.writers import OUTPUT_FORMATS
+    from scamscreen.io.writers import output_format as pick_format
+
+    if sort not in (None, "score"):
+        fail(f"--sort takes 'score', not '{sort}'")
+    if output_format not in (None, *OUTPUT_FORMATS):
+        fail(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not '{output_format}'")
+    if jobs is not None and jobs < 1:
+        fail("--jobs must be 1 or more")
+    if output not in (None, "-") and Path(output).is_dir():
+        fail(f"{output} is a directory; give a file name")
+    settings = ScreenerSettings(prior, model, trust_model, not no_model)
+    try:
+        settings.build()  # a bad model or prior stops here, before any work
+        source = open_input(input_path, input_format=input_format, encoding=encoding,
+                            delimiter=delimiter, text_columns=text_column or (),
+                            id_column=id_column)
+    except ScamscreenError as error:
+        fail(str(error))
+    errors = Console(stderr=True, highlight=False)
+    if not quiet:
+        for note in source.notes:
+            errors.print(f"[dim]{note}[/]")
+    run = {"fmt": pick_format(output, output_format), "sort": sort == "score",
+           "settings": settings, "jobs": jobs or default_jobs(),
+           "keep_top": top if output is None else 0}
+    show_progress = not quiet and input_path != "-" and errors.is_terminal
+    try:
+        if show_progress:
+            summary, best = _batch_with_progress(source, output, errors, run)
+        else:
+            summary, best = run_batch(source, output, **run)  # type: ignore[arg-type]
+    except ScamscreenError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    from scamscreen.catalogue import default_catalogue
+    from scamscreen.io.console import summary_text, top_table
+
+    if output is None:
+        Console().print(top_table(best, f"Top {len(best)} of {summary.scored:,} scored rows"))
+    if not quiet:
+        titles = {flag.id: flag.title for flag in default_catalogue()}
+        errors.print(summary_text(summary, titles, source.replaced_bytes))
+        if output not in (None, "-"):
+            errors.print(f"wrote {output}")
+
+
+def _batch_with_progress(source, output, console, run):  # type: ignore[no-untyped-def]
+    import time
+
+    from scamscreen.batch import run_batch
+    from scamscreen.io.console import progress_bar
+
+    unit = "files" if source.format == "dir" else "bytes"
+    started = time.monotonic()
+    rows = [0]
+    with progress_bar(console, unit) as progress:
+        task = progress.add_task("screening", total=source.total, rows=0, rate=0.0)
+
+        def advance(_result: object) -> None:
+            rows[0] += 1
+            if rows[0] % 64 == 0:
+                rate = rows[0] / max(time.monotonic() - started, 1e-9)
+                progress.update(task, completed=source.done(), rows=rows[0], rate=rate)
+
+        return run_batch(source, output, on_result=advance, **run)
+
+
 def main() -> None:
     try:
         app()

@@ -23,16 +23,19 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b
                  b"\x1f\x8b", b"BZh", b"7z\xbc\xaf")
 
 
-def detect_encoding(data: bytes) -> str:
+def detect_encoding(data: bytes, *, complete: bool = True) -> str:
     """Name the encoding of ``data``: a BOM, else UTF-8 if it decodes, else the best guess of
-    charset-normalizer (legacy Big5, GB18030, Shift-JIS, cp1252 ...)."""
+    charset-normalizer (legacy Big5, GB18030, Shift-JIS, cp1252 ...).
+
+    ``complete=False`` says that ``data`` is only the start of a stream: a character cut off at
+    its end does not count against UTF-8."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
     if data.startswith(_BINARY_MAGIC):
         raise InputError("this is a binary file (an image, archive or program), not text")
     try:
-        data.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=complete)
         return "utf-8"
     except UnicodeDecodeError:
         pass

@@ -1,0 +1,298 @@
+"""Screen many adverts: an iterable of texts or records in, one result per item out, in order.
+
+    >>> from scamscreen.batch import screen_batch
+    >>> for result in screen_batch(["ad one ...", "ad two ..."], jobs=2):
+    ...     print(result.id, result.score, result.band, result.flags, result.error)
+
+Nothing is dropped: an item that cannot be screened (empty, binary, oversized, unreadable)
+yields a result with ``error`` set and no score. With ``jobs > 1`` chunks of adverts go to
+worker processes, each of which loads the catalogue and model once and sends back compact
+results (numbers and ids; the full assessment as JSON text only when ``details`` is asked
+for). At most a few chunks are in flight, so memory does not grow with the input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from scamscreen.errors import InputError
+from scamscreen.io.readers import Record
+from scamscreen.screener import MAX_CHARS, Screener
+
+# Adverts per chunk sent to a worker: large enough that inter-process overhead is small.
+CHUNK_SIZE = 128
+# Chunks in flight per worker: enough to keep workers busy while the main process writes.
+CHUNKS_IN_FLIGHT = 3
+# Fewer adverts than this are screened in this process: starting workers would cost more.
+MIN_ITEMS_FOR_WORKERS = 2 * CHUNK_SIZE
+# A row whose text has more than this share of control or replacement characters is binary.
+MAX_BINARY_SHARE = 0.1
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v"} | {"\ufffd", "\x7f"}
+
+# What a worker sends back for one advert: (score, band, flag ids, reason, probability, error,
+# details JSON). Plain tuples pickle several times faster than dataclasses.
+Outcome = tuple[int | None, str | None, tuple[str, ...], str, float | None, str, str | None]
+
+
+@dataclass(frozen=True)
+class ScreenerSettings:
+    """How to build a Screener, picklable so that worker processes can build their own."""
+
+    prior: float | None = None
+    model_path: Path | None = None
+    trust_model: bool = False
+    use_model: bool = True
+
+    def build(self) -> Screener:
+        from scamscreen.model import load_model
+
+        model = None
+        if self.model_path is not None and self.use_model:
+            model = load_model(self.model_path, trust=self.trust_model)
+        return Screener(model=model, use_model=self.use_model, prior=self.prior)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """One input row and what screening it gave."""
+
+    record: Record
+    score: int | None
+    band: str | None
+    flags: tuple[str, ...]
+    reason: str
+    probability: float | None
+    error: str
+    details: str | None = None  # Assessment.to_dict() as JSON text, when asked for
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class BatchSummary:
+    """Counts over a run: rows read, scored, failed, per band, and the flags that fired most."""
+
+    read: int = 0
+    scored: int = 0
+    failed: int = 0
+    bands: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def add(self, result: BatchResult) -> None:
+        self.read += 1
+        if result.error:
+            self.failed += 1
+            self.errors[result.error.split(":")[0][:60]] += 1
+            return
+        self.scored += 1
+        self.bands[result.band or ""] += 1
+        self.flags.update(result.flags)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "scored": self.scored, "failed": self.failed,
+                "bands": dict(self.bands), "top_flags": dict(self.flags.most_common(10)),
+                "errors": dict(self.errors.most_common(10))}
+
+
+def row_problem(text: object) -> str:
+    """Why a row cannot be screened, or "" if it can."""
+    if not isinstance(text, str):
+        return "the row has no text"
+    if len(text) > MAX_CHARS:
+        return f"the text has {len(text):,} characters, over {MAX_CHARS:,}: not an advert"
+    if not text.strip():
+        return "the text is empty"
+    if "\x00" in text:
+        return "the text contains NUL bytes: binary data, not an advert"
+    odd = sum(map(text.count, _CONTROL & set(text))) if not text.isprintable() else 0
+    if odd > MAX_BINARY_SHARE * len(text):
+        return "the text is mostly control or undecodable characters: binary data, not an advert"
+    return ""
+
+
+def screen_text(screener: Screener, text: str | None, details: bool = False) -> Outcome:
+    """Screen one advert into a compact outcome; never raises for a bad row."""
+    problem = row_problem(text)
+    if problem:
+        return (None, None, (), "", None, problem, None)
+    assert text is not None
+    try:
+        assessment = screener.screen(text)
+    except InputError as error:
+        return (None, None, (), "", None, str(error), None)
+    except Exception as error:  # noqa: BLE001 - one bad row must not end a run of thousands
+        return (None, None, (), "", None, f"internal error: {type(error).__name__}: {error}", None)
+    classifier = assessment.classifier
+    probability = round(classifier.probability, 4) if classifier else None
+    payload = json.dumps(assessment.to_dict(), ensure_ascii=False) if details else None
+    return (assessment.score, assessment.band, assessment.flag_ids, assessment.reason(),
+            probability, "", payload)
+
+
+_worker_screener: Screener | None = None
+
+
+def _start_worker(settings: ScreenerSettings) -> None:
+    global _worker_screener
+    _worker_screener = settings.build()
+
+
+def _screen_chunk(texts: list[str | None], details: bool) -> list[Outcome]:
+    assert _worker_screener is not None
+    return [screen_text(_worker_screener, text, details) for text in texts]
+
+
+def _as_record(item: str | Record, number: int) -> Record:
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, str):
+        return Record(number, str(number), item)
+    return Record(number, str(number), None, {}, f"not text: {type(item).__name__}")
+
+
+def _result(record: Record, outcome: Outcome) -> BatchResult:
+    if record.error:  # the reader could not make sense of the row
+        return BatchResult(record, None, None, (), "", None, record.error)
+    return BatchResult(record, *outcome)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+def screen_batch(
+    items: Iterable[str | Record],
+    *,
+    settings: ScreenerSettings | None = None,
+    screener: Screener | None = None,
+    jobs: int = 1,
+    details: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[BatchResult]:
+    """Screen each item (a text, or a :class:`Record` from ``scamscreen.io.readers``) and yield
+    one :class:`BatchResult` per item, in input order.
+
+    ``jobs`` > 1 screens in that many worker processes, built from ``settings`` (a
+    ``screener`` object cannot be sent to them); small inputs are screened here regardless.
+    ``details`` adds each assessment's full JSON (``check --json``)."""
+    settings = settings or ScreenerSettings()
+    records = (_as_record(item, number) for number, item in enumerate(items, 1))
+    head = list(islice(records, MIN_ITEMS_FOR_WORKERS))
+    if jobs <= 1 or len(head) < MIN_ITEMS_FOR_WORKERS:
+        local = screener or settings.build()
+        for record in _chain(head, records):
+            yield _result(record, screen_text(local, record.text, details))
+        return
+    yield from _screen_in_workers(_chain(head, records), settings, jobs, details, chunk_size)
+
+
+def _chain(head: list[Record], rest: Iterator[Record]) -> Iterator[Record]:
+    yield from head
+    yield from rest
+
+
+def _screen_in_workers(records: Iterator[Record], settings: ScreenerSettings, jobs: int,
+                       details: bool, chunk_size: int) -> Iterator[BatchResult]:
+    # "spawn": workers start clean, whatever threads (a progress bar) this process runs.
+    context = get_context("spawn")
+    pending: deque[tuple[list[Record], Future[list[Outcome]]]] = deque()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(settings,)) as pool:
+        try:
+            while True:
+                while len(pending) < jobs * CHUNKS_IN_FLIGHT:
+                    chunk = list(islice(records, chunk_size))
+                    if not chunk:
+                        break
+                    texts = [None if r.error else r.text for r in chunk]
+                    pending.append((chunk, pool.submit(_screen_chunk, texts, details)))
+                if not pending:
+                    return
+                chunk, future = pending.popleft()
+                for record, outcome in zip(chunk, future.result(), strict=True):
+                    yield _result(record, outcome)
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+def _sort_key(result: BatchResult) -> tuple[Any, ...]:
+    # Highest score first; rows without a score last; input order among equals.
+    return (result.score is None, -(result.score or 0), result.record.number)
+
+
+def run_batch(
+    source: Any,
+    output: Path | str | None,
+    *,
+    fmt: str = "csv",
+    sort: bool = False,
+    settings: ScreenerSettings | None = None,
+    jobs: int = 1,
+    keep_top: int = 0,
+    on_result: Any = None,
+) -> tuple[BatchSummary, list[BatchResult]]:
+    """Screen every record of ``source`` (``io.readers.open_input``) and write one row per
+    record to ``output`` ("-" for standard output, None for no file). Returns the summary and
+    the ``keep_top`` highest-scoring results. The file appears only once complete."""
+    import heapq
+    import sys
+
+    from scamscreen.io.writers import RowFormatter, SortedSpool, atomic_output
+
+    formatter = RowFormatter(fmt, source.columns)
+    summary = BatchSummary()
+    top: list[tuple[tuple[Any, ...], int, BatchResult]] = []
+    results = screen_batch(source.records, settings=settings, jobs=jobs,
+                           details=fmt == "jsonl" and output is not None)
+
+    def consume(write: Any) -> None:
+        spool = SortedSpool() if sort else None
+        for result in results:
+            summary.add(result)
+            if keep_top and result.score is not None:
+                entry = ((result.score, -result.record.number), result.record.number, result)
+                if len(top) < keep_top:
+                    heapq.heappush(top, entry)
+                elif entry[0] > top[0][0]:
+                    heapq.heapreplace(top, entry)
+            if write is not None:
+                line = formatter.row(result.record, result)
+                if spool is not None:
+                    spool.add(_sort_key(result), line)
+                else:
+                    write(line)
+            if on_result is not None:
+                on_result(result)
+        if spool is not None and write is not None:
+            spool.drain_to(write)
+
+    if output is None:
+        consume(None)
+    elif str(output) == "-":
+        sys.stdout.write(formatter.header())
+        consume(sys.stdout.write)
+        sys.stdout.flush()
+    else:
+        with atomic_output(Path(output)) as handle:
+            handle.write(formatter.header())
+            consume(handle.write)
+    best = [result for _, _, result in sorted(top, key=lambda e: e[0], reverse=True)]
+    return summary, best

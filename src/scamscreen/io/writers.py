@@ -1,0 +1,138 @@
+"""Write batch results as CSV or JSON Lines: one row per input row, the original columns passed
+through, then the screening columns.
+
+Output goes to a temporary file beside the target, renamed over it only once the last row is
+written (:func:`atomic_output`): an interrupted or failed run leaves the previous file, or none,
+never a truncated file that looks complete. ``--sort score`` spools rows to a temporary file and
+writes them out in order at the end, so memory stays small for any input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from scamscreen.io.readers import Record
+
+OUTPUT_FORMATS = ("csv", "jsonl")
+# The screening columns, after the id and the original columns.
+RESULT_COLUMNS = ("score", "band", "flags", "reason", "probability", "error")
+ID_COLUMN = "id"
+# A result column whose name an input column already has gets this prefix.
+CLASH_PREFIX = "scamscreen_"
+# In JSON Lines, the full assessment (every flag's evidence, as `check --json`) is under this key.
+DETAILS_KEY = "assessment"
+
+
+def output_format(path: str | None, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    if path and Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    return "csv"
+
+
+def result_names(columns: Sequence[str]) -> dict[str, str]:
+    """Our column names, each prefixed when the input already has a column of that name."""
+    taken = set(columns)
+    return {name: CLASH_PREFIX + name if name in taken else name
+            for name in (ID_COLUMN, *RESULT_COLUMNS)}
+
+
+class RowFormatter:
+    """Turns a record and its result into one line of output text."""
+
+    def __init__(self, fmt: str, columns: Sequence[str]) -> None:
+        self.format = fmt
+        self.columns = list(columns)
+        self.names = result_names(self.columns)
+        self._buffer = io.StringIO()
+        self._csv = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def header(self) -> str:
+        if self.format != "csv":
+            return ""
+        names = self.names
+        return self._line([names[ID_COLUMN], *self.columns, *(names[c] for c in RESULT_COLUMNS)])
+
+    def _line(self, values: Sequence[Any]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._csv.writerow(values)
+        return self._buffer.getvalue()
+
+    def row(self, record: Record, result: Any) -> str:
+        probability = "" if result.probability is None else f"{result.probability:.4f}"
+        if self.format == "csv":
+            fields = record.fields
+            passed = [_cell(fields.get(column, "")) for column in self.columns]
+            score = "" if result.score is None else result.score
+            return self._line([record.id, *passed, score, result.band or "",
+                               " ".join(result.flags), result.reason, probability, result.error])
+        names = self.names
+        head: dict[str, Any] = {names[ID_COLUMN]: record.id, **record.fields}
+        head[names["score"]] = result.score
+        head[names["band"]] = result.band
+        head[names["flags"]] = list(result.flags)
+        head[names["reason"]] = result.reason
+        head[names["probability"]] = None if result.probability is None else round(
+            result.probability, 4)
+        head[names["error"]] = result.error
+        line = json.dumps(head, ensure_ascii=False)
+        details = result.details or "null"
+        return f'{line[:-1]}, "{CLASH_PREFIX if DETAILS_KEY in head else ""}{DETAILS_KEY}": ' \
+               f"{details}}}\n"
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float):
+        return "" if value is None else value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[IO[str]]:
+    """A text file that appears at ``path`` only when the block completes; on any error or
+    interruption the temporary file is removed and ``path`` is left as it was."""
+    directory = path.parent if str(path.parent) else Path(".")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+        "w", encoding="utf-8", newline="", dir=directory, prefix=f".{path.name}.",
+        suffix=".partial", delete=False)
+    try:
+        with handle:
+            yield handle
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(handle.name, 0o666 & ~mask)  # as a plain open() would create it
+        os.replace(handle.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+
+
+class SortedSpool:
+    """Rows kept on disk with their sort keys, written out in key order at the end."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile("w+b")
+        self._index: list[tuple[tuple[Any, ...], int, int]] = []
+
+    def add(self, key: tuple[Any, ...], text: str) -> None:
+        data = text.encode("utf-8")
+        self._index.append((key, self._file.tell(), len(data)))
+        self._file.write(data)
+
+    def drain_to(self, write: Callable[[str], Any]) -> None:
+        self._index.sort(key=lambda item: item[0])
+        for _, offset, length in self._index:
+            self._file.seek(offset)
+            write(self._file.read(length).decode("utf-8"))
+        self._file.close()
