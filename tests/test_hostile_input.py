@@ -162,3 +162,12 @@ def test_adversarial_runs_are_screened_in_linear_time(unit: str) -> None:
     assessment = screen(text)
     assert time.perf_counter() - started < SCREEN_BUDGET_SECONDS
     _assert_offsets_point_at_their_text(text, assessment)
+
+
+def test_a_keycap_phone_number_is_quoted_with_its_last_keycap() -> None:
+    text = "WhatsApp +8\ufe0f\u20e35\ufe0f\u20e35\ufe0f\u20e3 1\ufe0f\u20e32\ufe0f\u20e3 " \
+           "3\ufe0f\u20e34\ufe0f\u20e35\ufe0f\u20e3 6\ufe0f\u20e37\ufe0f\u20e38\ufe0f\u20e3 now"
+    assessment = screen(text)
+    [contact] = [c for c in assessment.contacts if c.value == "+85512345678"]
+    assert contact.text.endswith("8\ufe0f\u20e3")  # not "8" cut off from its keycap
+    _assert_offsets_point_at_their_text(text, assessment)

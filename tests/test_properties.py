@@ -9,6 +9,7 @@ any argument or file with a result (exit 0) or one line on stderr (exit 2), neve
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -74,6 +75,10 @@ def assert_well_formed(text: str, assessment: Assessment) -> None:
         assert 0 <= contact.start < contact.end <= len(text), contact
         assert text[contact.start:contact.end] == contact.text, contact
     assert bool(assessment.warnings) == (len(text) > MAX_CHARS)
+    # A quote never ends between a character and its combining or enclosing marks.
+    for end in [e.end for r in assessment.flags for e in r.evidence] + [
+            c.end for c in assessment.contacts]:
+        assert end == len(text) or unicodedata.category(text[end]) not in ("Mn", "Me")
 
 
 @FAST

@@ -40,6 +40,7 @@ _CONFUSABLES = dict(
     )
 )
 
+_MARKS = frozenset({"Mn", "Me"})  # combining and enclosing marks, variation selectors
 _WHITESPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
 # Four or more single letters joined by one separator each, as in "T e l e g r a m".
 _SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*·]){3,}[^\W\d_](?![^\W\d_])")
@@ -225,6 +226,9 @@ class Folded:
                 start = end = offset_map.start(start)
             else:
                 start, end = offset_map.start(start), offset_map.end(end)
+        # Never cut a character off from its marks: a keycap digit (8️⃣), a Thai vowel sign.
+        while start < end < len(self.source) and unicodedata.category(self.source[end]) in _MARKS:
+            end += 1
         return start, end
 
 
