@@ -234,6 +234,36 @@ def model_card(
         Console(stderr=True).print(f"wrote {output}")
 
 
+def _batch_link_report(source: object, output: str | None, run: dict[str, object],
+                       link_ads: bool, report_path: Path | None, quiet: bool,
+                       errors: Console) -> None:
+    """batch --link / --report: rows are held, linked, then written (see triage.py)."""
+    from scamscreen.catalogue import default_catalogue
+    from scamscreen.io.console import summary_text
+    from scamscreen.render import clusters_table
+    from scamscreen.triage import screen_link_report
+
+    try:
+        summary, linking, _ = screen_link_report(
+            source, output, fmt=run["fmt"], sort=run["sort"],  # type: ignore[arg-type]
+            settings=run["settings"], jobs=run["jobs"], link=link_ads,  # type: ignore[arg-type]
+            report=report_path)
+    except ScamscreenError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write: {error.strerror or error}")
+    if linking is not None and linking.clusters:
+        (Console() if output is None else errors).print(clusters_table(linking))
+    elif linking is not None and not quiet:
+        errors.print("no ads linked: none share a contact or repeat a template")
+    if not quiet:
+        titles = {flag.id: flag.title for flag in default_catalogue()}
+        errors.print(summary_text(summary, titles, source.replaced_bytes))  # type: ignore[attr-defined]
+        for written in (output, report_path):
+            if written not in (None, "-"):
+                errors.print(f"wrote {written}")
+
+
 def _read_ads(path: Path, text_column: str, id_column: str) -> list[tuple[str, str | InputError]]:
     """(id, text) per row of a JSONL or CSV file; a row without text keeps its place as an error
     value so that the report still lists it."""
@@ -333,6 +363,12 @@ def batch(
     top: Annotated[int, typer.Option(help="Rows in the table shown without -o.")] = 20,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, notes or "
                                         "summary: errors only.")] = False,
+    link_ads: Annotated[bool, typer.Option(
+        "--link", help="Group ads that share a contact or repeat one template into clusters: "
+        "adds a 'cluster' column and prints the largest clusters.")] = False,
+    report_path: Annotated[Path | None, typer.Option(
+        "--report", help="Also write a self-contained HTML triage report here (open it in a "
+        "browser: sortable, filterable, every match highlighted).")] = None,
     encoding: EncodingOption = None,
     prior: PriorOption = None,
     model: ModelOption = None,
@@ -369,6 +405,9 @@ def batch(
     run = {"fmt": pick_format(output, output_format), "sort": sort == "score",
            "settings": settings, "jobs": jobs or default_jobs(),
            "keep_top": top if output is None else 0}
+    if link_ads or report_path is not None:
+        _batch_link_report(source, output, run, link_ads, report_path, quiet, errors)
+        return
     show_progress = not quiet and input_path != "-" and errors.is_terminal
     try:
         if show_progress:

@@ -283,10 +283,22 @@ def link(
     return Linking(tuple(clusters), cluster_of)
 
 
-def link_results(results: Sequence[tuple[str, Assessment | BaseException]], *,
+def link_results(results: Sequence[tuple[str, Assessment | dict[str, Any] | BaseException]], *,
                  near_duplicates: bool = True) -> Linking:
-    """Cluster a batch's results; rows that could not be screened take no part."""
-    screened = [(row_id, result) for row_id, result in results if isinstance(result, Assessment)]
-    return link([row_id for row_id, _ in screened], [r.text for _, r in screened],
-                [r.contacts for _, r in screened], [r.score for _, r in screened],
-                near_duplicates=near_duplicates)
+    """Cluster a batch's results (Assessments, or their ``to_dict(include_text=True)``); rows
+    that could not be screened take no part."""
+    ids, texts, contacts, scores = [], [], [], []
+    for row_id, result in results:
+        if isinstance(result, Assessment):
+            ids.append(row_id)
+            texts.append(result.text)
+            contacts.append(result.contacts)
+            scores.append(result.score)
+        elif isinstance(result, dict):
+            ids.append(row_id)
+            texts.append(result["text"])
+            contacts.append(tuple(
+                Contact(c["kind"], c["value"], c["text"], c["start"], c["end"],
+                        c.get("country", ""), c.get("region", "")) for c in result["contacts"]))
+            scores.append(result["score"])
+    return link(ids, texts, contacts, scores, near_duplicates=near_duplicates)

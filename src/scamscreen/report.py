@@ -31,7 +31,15 @@ PAGE_SIZE = 100
 # The summary lists this many of the most frequent flags and of the largest clusters.
 SUMMARY_TOP = 10
 
-Results = Sequence[tuple[str, "Assessment | BaseException"]]
+# A result is an Assessment, its ``to_dict(include_text=True)`` plus "reason" (what a batch
+# keeps), or the error that stopped it.
+Results = Sequence[tuple[str, "Assessment | dict[str, Any] | BaseException"]]
+
+
+def as_dict(result: Assessment | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(result, Assessment):
+        return {**result.to_dict(include_text=True), "reason": result.reason()}
+    return result
 
 
 @cache
@@ -46,31 +54,32 @@ def report_data(results: Results, linking: Linking | None = None,
     flags: dict[str, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
     for row_id, result in results:
-        if not isinstance(result, Assessment):
+        if not isinstance(result, Assessment | dict):
             rows.append({"id": row_id, "score": None, "band": "error", "error": str(result),
                          "text": "", "flags": [], "contacts": [], "cluster": ""})
             continue
+        data = as_dict(result)
         row_flags = []
-        for flag_result in result.flags:
-            flag = flag_result.flag
-            if flag.id not in flags:
-                flags[flag.id] = {
-                    "title": flag.title, "kind": flag.kind, "rationale": flag.rationale,
-                    "advice": flag.advice, "severity": flag.severity,
-                    "confidence": flag.confidence,
-                    "sources": [source.cite() + (f" ({source.url})" if source.url else "")
-                                for source in flag.sources],
-                }
-            row_flags.append({"id": flag.id, "points": round(flag_result.points, 2),
-                              "spans": [[e.start, e.end] for e in flag_result.evidence],
-                              "because": list(flag_result.because), "note": flag_result.note})
+        for flag in data["flags"]:
+            if flag["id"] not in flags:
+                flags[flag["id"]] = {
+                    key: flag[key] for key in ("title", "kind", "rationale", "advice",
+                                               "severity", "confidence")}
+                flags[flag["id"]]["sources"] = [
+                    ", ".join(part for part in (s["title"], s.get("section", "")) if part)
+                    + (f" ({s['url']})" if s.get("url") else "") for s in flag["sources"]]
+            row_flags.append({"id": flag["id"], "points": round(flag["points"], 2),
+                              "spans": [[e["start"], e["end"]] for e in flag["evidence"]],
+                              "because": flag.get("because", []), "note": flag.get("note", "")})
+        classifier = data.get("classifier")
         rows.append({
-            "id": row_id, "score": result.score, "band": result.band, "error": "",
-            "text": result.text, "reason": result.reason(), "flags": row_flags,
-            "contacts": [{"kind": c.kind, "value": c.value, "text": c.text, "start": c.start,
-                          "end": c.end, "country": c.country} for c in result.contacts],
+            "id": row_id, "score": data["score"], "band": data["band"], "error": "",
+            "text": data["text"], "reason": data.get("reason", ""), "flags": row_flags,
+            "contacts": [{key: c.get(key, "") for key in ("kind", "value", "text", "start",
+                                                          "end", "country")}
+                         for c in data["contacts"]],
             "cluster": cluster_of.get(row_id, ""),
-            "classifier": round(result.classifier.probability, 3) if result.classifier else None,
+            "classifier": round(classifier["probability"], 3) if classifier else None,
         })
     band_counts = Counter(row["band"] for row in rows)
     flag_counts = Counter(flag["id"] for row in rows for flag in row["flags"])

@@ -183,7 +183,7 @@ class Assessment:
 
     def reason(self, limit: int = 3) -> str:
         """A short human-readable reason: the heaviest flags' titles."""
-        strongest = sorted((r for r in self.flags if r.flag.kind == "pattern"),
+        strongest = sorted((r for r in self.flags if r.flag.kind != "combination"),
                            key=lambda r: -r.points)[:limit]
         parts = [r.flag.title for r in strongest]
         if self.classifier and self.classifier.points >= 1.0:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from scamscreen.io.readers import Record
+from scamscreen.spreadsheet import safe_cell
 
 OUTPUT_FORMATS = ("csv", "jsonl")
 # The screening columns, after the id and the original columns.
@@ -65,7 +66,8 @@ class RowFormatter:
     def _line(self, values: Sequence[Any]) -> str:
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._csv.writerow(values)
+        # Ad text and input columns are strangers' text: no cell may start a formula.
+        self._csv.writerow([safe_cell(value) for value in values])
         return self._buffer.getvalue()
 
     def row(self, record: Record, result: Any) -> str:
