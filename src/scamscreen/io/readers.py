@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -261,6 +262,20 @@ def _csv_source(path: str, stream: BinaryIO, prefix: bytes, size: int | None, in
                   lambda: counter.count, size, name)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """JSON may escape a lone surrogate ("\\ud800"), which no output can encode: make it U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def _jsonl_source(path: str, stream: BinaryIO, prefix: bytes, size: int | None,
                   encoding: str | None, text_columns: Sequence[str],
                   id_column: str | None) -> Source:
@@ -296,7 +311,7 @@ def _jsonl_source(path: str, stream: BinaryIO, prefix: bytes, size: int | None,
                 continue
             number += 1
             try:
-                value = json.loads(line)
+                value = _without_surrogates(json.loads(line))
             except json.JSONDecodeError as error:
                 yield Record(number, str(number), None, {}, f"not valid JSON ({error.msg}, "
                              f"column {error.colno})")
