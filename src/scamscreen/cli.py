@@ -369,6 +369,16 @@ def batch(
     report_path: Annotated[Path | None, typer.Option(
         "--report", help="Also write a self-contained HTML triage report here (open it in a "
         "browser: sortable, filterable, every match highlighted).")] = None,
+    engine: Annotated[str, typer.Option(
+        help="local (this machine's processes) or dask (a Dask cluster; needs "
+        "pip install 'scamscreen\\[dask]'). INPUT may then be a folder or a glob of CSV/JSONL "
+        "files.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="With --engine dask: an existing cluster's scheduler (tcp://host:8786). Without "
+        "it a local cluster of --jobs workers starts and stops with the run.")] = None,
+    output_dir: Annotated[Path | None, typer.Option(
+        "--output-dir", help="With --engine dask, instead of -o: one part file per partition, "
+        "written by the workers, and manifest.json written last.")] = None,
     encoding: EncodingOption = None,
     prior: PriorOption = None,
     model: ModelOption = None,
@@ -391,6 +401,18 @@ def batch(
     if output not in (None, "-") and Path(output).is_dir():
         fail(f"{output} is a directory; give a file name")
     settings = ScreenerSettings(prior, model, trust_model, not no_model)
+    if engine not in ("local", "dask"):
+        fail(f"--engine must be local or dask, not '{engine}'")
+    if engine == "dask":
+        _batch_on_dask(input_path, output, output_dir, settings, quiet=quiet,
+                       input_format=input_format, encoding=encoding, delimiter=delimiter,
+                       text_columns=text_column or (), id_column=id_column,
+                       output_format=pick_format(str(output_dir or output), output_format),
+                       sort=sort == "score", scheduler=scheduler, jobs=jobs or default_jobs(),
+                       unsupported=link_ads or report_path is not None)
+        return
+    if scheduler is not None or output_dir is not None:
+        fail("--scheduler and --output-dir go with --engine dask")
     try:
         settings.build()  # a bad model or prior stops here, before any work
         source = open_input(input_path, input_format=input_format, encoding=encoding,
@@ -428,6 +450,50 @@ def batch(
         errors.print(summary_text(summary, titles, source.replaced_bytes))
         if output not in (None, "-"):
             errors.print(f"wrote {output}")
+
+
+def _batch_on_dask(input_path: str, output: str | None, output_dir: Path | None,
+                   settings: object, *, quiet: bool, unsupported: bool, **options: object) -> None:
+    """``batch --engine dask``: the same rows as the local engine, scored on a Dask cluster."""
+    from scamscreen import dask_engine
+    from scamscreen.catalogue import default_catalogue
+    from scamscreen.io.console import summary_text
+    from scamscreen.partitions import input_files
+
+    try:
+        dask_engine.require_dask()
+    except ScamscreenError as error:
+        from rich.markup import escape
+
+        fail(escape(str(error)))  # "[dask]" is not markup
+    if unsupported:
+        fail("--link and --report need every row in one process: use the local engine")
+    if input_path == "-":
+        fail("--engine dask reads files its workers can open, not standard input")
+    if (output in (None, "-")) == (output_dir is None):
+        fail("--engine dask writes rows to a file or a folder: give -o FILE or --output-dir DIR")
+    try:
+        summary = dask_engine.run(input_files(input_path), settings,  # type: ignore[arg-type]
+                                  output=Path(output) if output else None, output_dir=output_dir,
+                                  **options)  # type: ignore[arg-type]
+    except ScamscreenError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {output or output_dir}: {error.strerror or error}")
+    errors = Console(stderr=True, highlight=False)
+    for lost in summary.lost:
+        errors.print(f"[bold red]scamscreen: lost[/] {lost.describe()}", soft_wrap=True)
+    if not quiet:
+        titles = {flag.id: flag.title for flag in default_catalogue()}
+        errors.print(summary_text(summary.rows, titles))
+        errors.print(f"dask: {summary.partitions:,} partitions on {summary.workers} workers "
+                     f"in {summary.seconds:,.1f} s")
+    if summary.lost:
+        outcome = "manifest.json says complete: false" if output_dir else "no output written"
+        errors.print(f"[bold red]{len(summary.lost)} partition(s) lost: {outcome}[/]")
+        raise typer.Exit(1)
+    if not quiet:
+        errors.print(f"wrote {output_dir / dask_engine.MANIFEST if output_dir else output}")
 
 
 def _batch_with_progress(source, output, console, run):  # type: ignore[no-untyped-def]
