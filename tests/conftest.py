@@ -20,7 +20,9 @@ def samples_path() -> Path:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.exists():
-        pytest.skip(f"needs the shared EMSCAD data at {SHARED_DATA} (present in CI, not in a clone)")
+        pytest.skip(
+            f"needs the shared EMSCAD data at {SHARED_DATA} (present in CI, not in a clone)"
+        )
     return SHARED_DATA
 
 

@@ -38,7 +38,7 @@ def test_evidence_offsets_point_at_the_matched_text() -> None:
     data = _json([BLATANT])
     for flag in data["flags"]:
         for evidence in flag["evidence"]:
-            assert BLATANT[evidence["start"]:evidence["end"]] == evidence["text"]
+            assert BLATANT[evidence["start"] : evidence["end"]] == evidence["text"]
 
 
 def test_check_reads_a_file_and_stdin_alike() -> None:
@@ -94,5 +94,7 @@ def test_train_writes_a_model_that_check_can_use(tmp_path: Path, samples_path: P
     assert result.exit_code == 0, result.output
     refused = runner.invoke(app, ["check", "--model", str(model), BLATANT])
     assert refused.exit_code == 2 and "--trust-model" in refused.output
-    trusted = runner.invoke(app, ["check", "--json", "--model", str(model), "--trust-model", BLATANT])
+    trusted = runner.invoke(
+        app, ["check", "--json", "--model", str(model), "--trust-model", BLATANT]
+    )
     assert trusted.exit_code == 0 and json.loads(trusted.stdout)["band"] == "high"

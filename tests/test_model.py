@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scamscreen.errors import ModelError
-from scamscreen.model import analyze, load_model, shipped_checksum, shipped_model_path, sha256_of
+from scamscreen.model import analyze, load_model, sha256_of, shipped_checksum, shipped_model_path
 
 
 def test_shipped_model_matches_its_recorded_checksum() -> None:
@@ -17,7 +17,9 @@ def test_shipped_model_matches_its_recorded_checksum() -> None:
 
 def test_a_changed_model_is_refused_unless_trusted(tmp_path: Path) -> None:
     altered = tmp_path / "model.json"
-    altered.write_bytes(shipped_model_path().read_bytes().replace(b'"intercept":', b'"intercept": ', 1))
+    altered.write_bytes(
+        shipped_model_path().read_bytes().replace(b'"intercept":', b'"intercept": ', 1)
+    )
     with pytest.raises(ModelError, match="trust-model"):
         load_model(altered)
     assert load_model(altered, trust=True).terms
@@ -36,8 +38,10 @@ def test_foreign_files_are_refused_even_when_trusted(tmp_path: Path, content: by
 
 
 def test_masked_and_real_contacts_never_become_terms() -> None:
-    terms = analyze("Write #EMAIL_0a1b2c# or hr@example.com, ring #PHONE_ffee01# or +855 12 345 678, "
-                    "see https://example.com/jobs")
+    terms = analyze(
+        "Write #EMAIL_0a1b2c# or hr@example.com, ring #PHONE_ffee01# or +855 12 345 678, "
+        "see https://example.com/jobs"
+    )
     assert not any(w in t for t in terms for w in ("email", "phone", "example", "http", "jobs"))
 
 
@@ -48,6 +52,10 @@ def test_chinese_and_thai_become_character_bigrams() -> None:
 
 def test_tiny_model_trained_on_samples_separates_them(tiny_model_path: Path) -> None:
     model = load_model(tiny_model_path, trust=True)
-    scam = model.predict("Free flights and accommodation, high salary, no experience, Telegram only")
-    legit = model.predict("Registered NGO in Phnom Penh seeks programme officer; apply via our website")
+    scam = model.predict(
+        "Free flights and accommodation, high salary, no experience, Telegram only"
+    )
+    legit = model.predict(
+        "Registered NGO in Phnom Penh seeks programme officer; apply via our website"
+    )
     assert scam.probability > legit.probability

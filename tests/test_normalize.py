@@ -28,7 +28,12 @@ def _find(source: str, needle: str) -> str:
         pytest.param("𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦", "telegram", "𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦", id="math-bold"),
         pytest.param("call ８５５ now", "855", "８５５", id="full-width-digits"),
         pytest.param("包吃包住　高薪", "包吃包住 高薪", "包吃包住　高薪", id="ideographic-space"),
-        pytest.param("Vie\u0302\u0323c nhe\u0323", "việc nhẹ", "Vie\u0302\u0323c nhe\u0323", id="decomposed-vietnamese"),
+        pytest.param(
+            "Vie\u0302\u0323c nhe\u0323",
+            "việc nhẹ",
+            "Vie\u0302\u0323c nhe\u0323",
+            id="decomposed-vietnamese",
+        ),
         pytest.param("free\n\n   visa", "free visa", "free\n\n   visa", id="whitespace-run"),
         pytest.param("Digital MARKETING", "digital marketing", "Digital MARKETING", id="case"),
         pytest.param("İstanbul office", "istanbul", "İstanbul", id="dotted-capital-i"),

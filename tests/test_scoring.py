@@ -42,10 +42,15 @@ def test_group_cap_limits_repeated_evidence() -> None:
 @pytest.mark.parametrize(
     "innocent",
     [
-        pytest.param("Factory workers wanted, age 18-40. Free dormitory and meals. Apply at the gate.",
-                     id="factory-housing-age"),
-        pytest.param("Sokha Hotel, Sihanoukville, seeks a front-office manager with 5 years' "
-                     "experience. Staff housing provided.", id="real-hotel-in-hub"),
+        pytest.param(
+            "Factory workers wanted, age 18-40. Free dormitory and meals. Apply at the gate.",
+            id="factory-housing-age",
+        ),
+        pytest.param(
+            "Sokha Hotel, Sihanoukville, seeks a front-office manager with 5 years' "
+            "experience. Staff housing provided.",
+            id="real-hotel-in-hub",
+        ),
         pytest.param("工廠作業員，包吃包住，年齡18-45歲，請至本廠面試。", id="zh-factory"),
     ],
 )

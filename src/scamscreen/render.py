@@ -16,7 +16,11 @@ from scamscreen.scoring import Assessment
 if TYPE_CHECKING:
     from scamscreen.link import Linking
 
-BAND_STYLES = {"high": "bold white on red", "medium": "bold black on yellow", "low": "bold white on green"}
+BAND_STYLES = {
+    "high": "bold white on red",
+    "medium": "bold black on yellow",
+    "low": "bold white on green",
+}
 HIGHLIGHT = "bold black on yellow"
 # Show at most this much of a long ad; the flags table still lists every match.
 MAX_SHOWN_CHARS = 6000
@@ -72,7 +76,9 @@ def flags_table(assessment: Assessment) -> Table:
         else:
             matched = Text("\n".join(f"“{e.text}”" for e in result.evidence))
         sources = "\n".join(s.cite() for s in flag.sources)
-        table.add_row(_signed(result.points), flag_cell, matched, flag.rationale, sources, flag.advice)
+        table.add_row(
+            _signed(result.points), flag_cell, matched, flag.rationale, sources, flag.advice
+        )
     classifier = assessment.classifier
     if classifier is not None:
         prediction = classifier.prediction
@@ -122,7 +128,10 @@ def catalogue_table(catalogue: Catalogue) -> Table:
     table.add_column("Points", justify="right")
     table.add_column("Languages")
     for flag in catalogue:
-        languages = ", ".join(flag.languages) if flag.kind == "pattern" else "needs: " + " + ".join(flag.requires)
+        if flag.kind == "combination":
+            languages = "needs: " + " + ".join(flag.requires)
+        else:
+            languages = ", ".join(flag.languages)
         table.add_row(flag.id, flag.title, flag.group, f"{flag.points:g}", languages)
     return table
 
