@@ -168,7 +168,9 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
     unknown = set(patterns_raw) - set(LANGUAGES)
     if unknown:
         raise CatalogueError(f"{where}: unknown pattern language(s) {sorted(unknown)}")
-    patterns = {lang: _strings(value, f"{where} patterns.{lang}") for lang, value in patterns_raw.items()}
+    patterns = {
+        lang: _strings(value, f"{where} patterns.{lang}") for lang, value in patterns_raw.items()
+    }
     examples = data.get("examples", {})
     contact = _parse_contact_rule(data.get("contact"), where)
     flag = Flag(
@@ -273,7 +275,8 @@ def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
     groups = {}
     for name, spec in data.get("groups", {}).items():
         where = f"groups.toml [{name}]"
-        groups[name] = Group(name, _require(spec, "title", str, where), _require(spec, "cap", float, where))
+        title = _require(spec, "title", str, where)
+        groups[name] = Group(name, title, _require(spec, "cap", float, where))
     return groups
 
 
