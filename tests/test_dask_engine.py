@@ -20,7 +20,7 @@ from scamscreen.partitions import input_files, read_partition, split_inputs
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples" / "ads.jsonl"
 ADS = 2000  # the local/Dask equality run; the other runs use the first SMALL of them
-SMALL = 500
+SMALL = 300
 BLOCKSIZE = 64 << 10  # ~20 partitions for the run: several per worker
 SETTINGS = ScreenerSettings()
 
@@ -125,6 +125,22 @@ def test_partitions_hold_whole_records_numbered_as_in_the_file(
     assert [record.fields["ref"] for record in read] == [r["ref"] for r in records][:len(read)]
 
 
+@pytest.mark.parametrize("content", [
+    "\ufeff\n\nref\tad\n" + "".join(f'r{n}\t"line {n}\n\n""quoted"" {n}"\n\n' for n in range(40)),
+    "".join(json.dumps({"ad": f"ad {n}", "ref": n}) + ("\n\n" if n % 7 else "\nnot json\n")
+            for n in range(40)),
+    "".join(json.dumps(f"just a string {n}") + "\n" for n in range(40)),
+], ids=["tsv-bom-blank-lines-quotes", "jsonl-bad-lines", "jsonl-strings"])
+def test_cut_files_read_as_the_local_reader_reads_them(tmp_path: Path, content: str) -> None:
+    path = tmp_path / ("ads.tsv" if content.startswith("\ufeff") else "ads.jsonl")
+    path.write_text(content, encoding="utf-8")
+    id_column = None if "string" in content else "ref"
+    partitions, _ = split_inputs([path], blocksize=64, id_column=id_column)
+    assert len(partitions) > 5
+    cut = [record for partition in partitions for record in read_partition(partition)]
+    assert cut == list(open_input(path, id_column=id_column).records)
+
+
 def test_a_utf16_file_is_one_partition(tmp_path: Path) -> None:
     path = tmp_path / "ads.csv"
     path.write_text('id,text\n1,"line one\nline two"\n2,second\n', encoding="utf-16")
@@ -170,16 +186,16 @@ def test_a_glob_into_an_output_dir_parts_and_manifest(client: Any, tmp_path: Pat
                                                       records: list[dict[str, Any]]) -> None:
     inputs, output_dir = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
-    for number, start in enumerate(range(0, 450, 150)):
+    for number, start in enumerate(range(0, 300, 100)):
         (inputs / f"ads-{number}.jsonl").write_text(
             "".join(json.dumps({"text": r["text"]}, ensure_ascii=False) + "\n"
-                    for r in records[start:start + 150]), encoding="utf-8")
+                    for r in records[start:start + 100]), encoding="utf-8")
     whole = tmp_path / "whole.jsonl"
     whole.write_text("".join((inputs / f"ads-{n}.jsonl").read_text(encoding="utf-8")
                              for n in range(3)), encoding="utf-8")
     summary, _ = run(client, input_files(str(inputs / "ads-*.jsonl")), output_dir / "x.jsonl",
                      output_dir=output_dir, blocksize=16384)
-    assert summary.complete and summary.rows.read == 450 and summary.partitions >= 6
+    assert summary.complete and summary.rows.read == 300 and summary.partitions >= 6
     manifest = json.loads((output_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["complete"] is True and len(manifest["parts"]) == summary.partitions
     joined = "".join((output_dir / part["file"]).read_bytes().decode("utf-8")

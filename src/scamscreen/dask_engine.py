@@ -186,9 +186,10 @@ def run(
 
 
 def _results(client: Any, partitions: Sequence[Partition], retries: int, window: int,
-             *arguments: Any) -> Any:
+             *arguments: Any, backlog: Callable[[], int] = lambda: 0) -> Any:
     """Yield (partition, result or exception) as tasks finish, with at most ``window`` in
-    flight so that neither the client nor the scheduler holds the whole input."""
+    flight and at most ``window`` finished ones waiting in the caller (``backlog``) behind a
+    slow one, so that neither the client nor the scheduler ever holds the whole input."""
     from dask.distributed import as_completed
 
     run_id = uuid.uuid4().hex[:8]
@@ -213,8 +214,11 @@ def _results(client: Any, partitions: Sequence[Partition], retries: int, window:
         except Exception as error:  # noqa: BLE001 - any task failure is a lost partition
             yield partition, error
         future.release()
-        following = submit()
-        if following is not None:
+        # nothing in flight means nothing is waiting either: this never stalls
+        while len(by_key) < window and (backlog() < window or not by_key):
+            following = submit()
+            if following is None:
+                break
             flow.add(following)
 
 
@@ -257,7 +261,7 @@ def _run_single(client: Any, partitions: Sequence[Partition], spec: ScreenerSett
             waiting: dict[int, PartitionResult | None] = {}
             next_index = 0
             for partition, outcome in _results(client, partitions, retries, _window(client), spec,
-                                               out):
+                                               out, backlog=lambda: len(waiting)):
                 waiting[partition.index] = _accept(partition, outcome, expected, summary)
                 while next_index in waiting:  # hand lines on in input order
                     accepted = waiting.pop(next_index)

@@ -250,11 +250,16 @@ def split_file(path: Path, input_format: str, *, first_row: int, first_index: in
     with path.open("rb") as stream:
         start = 3 if stream.read(3) == codecs.BOM_UTF8 else 0
         stream.seek(start)
-        if source.format in ("csv", "tsv"):
-            head_length = next(_records_ends(stream, True, name), (0, True))[0]
-            stream.seek(start)
+        if source.format in ("csv", "tsv"):  # the header: the first row that is not empty
+            head_start, head_length = start, 0
+            for length, counts in _records_ends(stream, True, name):
+                if counts:
+                    head_length = length
+                    break
+                head_start += length
+            stream.seek(head_start)
             head = stream.read(head_length)
-            start += head_length
+            start = head_start + head_length
         else:
             head, _ = _head_of_jsonl(stream, start, name)
         stream.seek(start)
@@ -319,7 +324,7 @@ def split_inputs(paths: Sequence[Path], *, input_format: str | None = None,
     columns: tuple[str, ...] | None = None
     next_row = 1
     for path in paths:
-        fmt = input_format or readers.SUFFIX_FORMATS.get(path.suffix.lower())
+        fmt = input_format or _format_of(path)
         if fmt not in SPLITTABLE_FORMATS:
             raise InputError(f"{path}: the dask engine reads CSV, TSV and JSON Lines files")
         cut = split_file(path, fmt, first_row=next_row, first_index=len(partitions),
@@ -330,6 +335,14 @@ def split_inputs(paths: Sequence[Path], *, input_format: str | None = None,
         partitions.extend(cut)
         next_row = cut[-1].first_row + cut[-1].rows
     return partitions, columns or ()
+
+
+def _format_of(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            return readers.detect_format(str(path), stream.read(readers.SNIFF_BYTES))
+    except OSError:
+        return readers.SUFFIX_FORMATS.get(path.suffix.lower(), "")  # open_input will say why
 
 
 def _columns_of(path: Path, fmt: str, encoding: str | None, delimiter: str | None,
