@@ -70,18 +70,29 @@ PriorOption = Annotated[
     typer.Option(help="How common scams are among the ads you screen (0-1). Default 0.10; "
                  "a caseworker's inbox of suspicious leads might use 0.5, a job board 0.02."),
 ]
-ModelOption = Annotated[Path | None, typer.Option(help="Use this model file instead of the shipped one.")]
-TrustOption = Annotated[bool, typer.Option("--trust-model", help="Accept a model file whose checksum "
-                                           "is not the shipped model's (you vouch for it).")]
+ModelOption = Annotated[
+    Path | None, typer.Option(help="Use this model file instead of the shipped one.")
+]
+TrustOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust-model",
+        help="Accept a model file whose checksum is not the shipped model's (you vouch for it).",
+    ),
+]
 NoModelOption = Annotated[bool, typer.Option("--no-model", help="Rules only: skip the classifier.")]
-EncodingOption = Annotated[str | None, typer.Option(help="Text encoding of the input (default: detect).")]
+EncodingOption = Annotated[
+    str | None, typer.Option(help="Text encoding of the input (default: detect).")
+]
 
 
 @app.command()
 def check(
     text: Annotated[str | None, typer.Argument(help="The advert's text; omit it (or give -) "
                                                "to read standard input.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the advert from a file.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the advert from a file.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
     fail_on: Annotated[str | None, typer.Option(
         help="Exit 1 when the band is this or higher: low, medium or high (for scripts).")] = None,
@@ -111,7 +122,9 @@ def check(
 
 @app.command()
 def rules(
-    flag_id: Annotated[str | None, typer.Argument(help="A flag's id, name or alias to show in full.")] = None,
+    flag_id: Annotated[
+        str | None, typer.Argument(help="A flag's id, name or alias to show in full.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
 ) -> None:
     """List the red-flag catalogue, or show one flag in full."""
@@ -150,14 +163,18 @@ def rules(
 @app.command()
 def train(
     data: Annotated[list[Path], typer.Argument(help="Labelled CSV or JSONL files.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model (JSON).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the model (JSON).")
+    ],
     text_column: Annotated[str | None, typer.Option(help="Text column (default: text).")] = None,
     label_column: Annotated[str | None, typer.Option(
         help="Label column, 1 = scam (default: label or fraudulent).")] = None,
     hold_out: Annotated[list[str] | None, typer.Option(
         help="FILE=FRACTION: keep a stratified share of that file out of training, for "
         "evaluation (ids recorded in the model). Repeatable.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed for the hold-out split and CV.")] = 20261125,
+    seed: Annotated[
+        int, typer.Option(help="Random seed for the hold-out split and CV.")
+    ] = 20261125,
     c: Annotated[float | None, typer.Option("--c", help="Inverse regularisation strength "
                                              "(default: chosen by 5-fold CV).")] = None,
 ) -> None:
