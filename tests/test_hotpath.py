@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scamscreen.catalogue import default_catalogue
 from scamscreen.model import analyze, default_model
 from scamscreen.normalize import fold
-from scamscreen.rules import _matching_patterns
+from scamscreen.rules import _candidate_patterns, _matching_patterns, _relaxed
 from tests import reference_hotpath as reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def test_any_text_gives_the_same_terms_and_probability(text: str) -> None:
     _assert_same_prediction(text)
 
 
-def test_small_pattern_sets_find_what_the_catalogue_set_finds() -> None:
+def test_pattern_sets_find_what_each_pattern_finds() -> None:
     catalogue = default_catalogue()
     examples = [e for flag in catalogue for e in flag.examples_match + flag.examples_no_match]
     texts = SAMPLES + examples
@@ -82,6 +82,33 @@ def test_small_pattern_sets_find_what_the_catalogue_set_finds() -> None:
         assert _matching_patterns(catalogue, folded) == sorted(
             index for index, compiled in enumerate(catalogue.patterns)
             if compiled.regex.search(folded)), text
+
+
+@pytest.mark.parametrize(("pattern", "relaxed"), [
+    (r"a[^.\n]{0,60}b", r"a[^.\n]*b"),
+    (r"x{2,}y{1,40}?", r"x*y*?"),
+    (r"\d{3}[ -]?\d{4}", r"\d{3}[ -]?\d{4}"),  # narrow repeats stay exact
+    (r"[{0,60}]\{0,60}\p{Han}{0,20}", r"[{0,60}]\{0,60}\p{Han}*"),  # braces in a class, escaped
+    (r"[]{]{0,30}[^]x]{5,50}", r"[]{]*[^]x]*"),
+])
+def test_relaxed_patterns_drop_only_wide_repeat_bounds(pattern: str, relaxed: str) -> None:
+    assert _relaxed(pattern) == relaxed
+
+
+def test_candidates_include_every_matching_pattern_on_emscad(shared_data: Path) -> None:
+    import csv
+    import sys
+
+    csv.field_size_limit(sys.maxsize)
+    with shared_data.open(encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    catalogue = default_catalogue()
+    for text in random.Random(11).sample(texts, 400):
+        folded = fold(text).text
+        candidates = set(_candidate_patterns(catalogue, folded))
+        for index, compiled in enumerate(catalogue.patterns):
+            if compiled.regex.search(folded):
+                assert index in candidates, (index, text[:80])
 
 
 def test_emscad_adverts_agree_exactly(shared_data: Path) -> None:

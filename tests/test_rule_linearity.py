@@ -88,7 +88,6 @@ def test_matching_a_megabyte_of_near_matches_pulls_a_bounded_number_of_matches()
     instrumented = Catalogue(
         CATALOGUE.flags, CATALOGUE.groups,
         tuple(replace(p, regex=c) for p, c in zip(CATALOGUE.patterns, counters, strict=True)),
-        CATALOGUE.pattern_set,
     )
     hits = match_patterns(instrumented, fold(hostile))
     assert hits, "the hostile input should contain real matches"

@@ -99,7 +99,6 @@ class Catalogue:
     flags: tuple[Flag, ...]
     groups: Mapping[str, Group]
     patterns: tuple[CompiledPattern, ...]
-    pattern_set: Any  # re2.Set over every pattern, in the order of ``patterns``
 
     def __iter__(self) -> Iterator[Flag]:
         return iter(self.flags)
@@ -258,17 +257,14 @@ def build(flags: list[Flag], groups: Mapping[str, Group]) -> Catalogue:
             if requirement not in groups and requirement not in seen_ids:
                 raise CatalogueError(f"{flag.id}: names unknown group or flag '{requirement}'")
     compiled: list[CompiledPattern] = []
-    pattern_set = re2.Set.SearchSet(_regex_options())
     for index, flag in enumerate(flags):
         for language, sources in flag.patterns.items():
             for source in sources:
                 # Text is NFKC-folded before matching, so patterns must be too (Thai ำ splits).
                 folded_source = unicodedata.normalize("NFKC", source)
                 regex = compile_pattern(folded_source, f"{flag.id} patterns.{language}")
-                pattern_set.Add(folded_source)
                 compiled.append(CompiledPattern(index, language, source, regex))
-    pattern_set.Compile()
-    return Catalogue(tuple(flags), dict(groups), tuple(compiled), pattern_set)
+    return Catalogue(tuple(flags), dict(groups), tuple(compiled))
 
 
 def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
