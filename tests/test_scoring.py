@@ -79,3 +79,17 @@ def test_prior_moves_the_base() -> None:
     high = Screener(use_model=False, prior=0.5).screen(text)
     assert low.score < high.score
     assert math.isclose(high.base, 0.0, abs_tol=1e-9)
+
+
+def test_classifier_counts_less_on_a_few_words() -> None:
+    short = Screener().screen("Nice bakery job in Taipei")
+    long = Screener().screen(
+        "Customer service job in Sihanoukville. Free accommodation and flight. Salary 2000 USD, "
+        "no experience. Contact Telegram @abc_hr. " * 3
+    )
+    assert short.classifier is not None and long.classifier is not None
+    short_weight = short.classifier.to_dict()["length_weight"]
+    assert 0 < short_weight < 1
+    assert long.classifier.to_dict()["length_weight"] == 1.0
+    assert abs(short.classifier.points) <= 2.5 * short_weight + 1e-9
+    assert short.band == "low"

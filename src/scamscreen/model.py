@@ -139,6 +139,7 @@ class Prediction:
     log_odds: float
     terms_up: tuple[TermWeight, ...]
     terms_down: tuple[TermWeight, ...]
+    known_terms: int | None = None  # distinct in-vocabulary terms; None when not counted
 
 
 def _logistic(value: float) -> float:
@@ -260,7 +261,7 @@ class TextModel:
               if weights[k] > 0]
         down = [TermWeight(self.terms[terms[k]], weights[k]) for k in order[:top]
                 if weights[k] < 0]
-        return Prediction(_logistic(log_odds), log_odds, tuple(up), tuple(down))
+        return Prediction(_logistic(log_odds), log_odds, tuple(up), tuple(down), len(terms))
 
 
 # 1 + log(count) for the counts nearly every term has, computed by ``math.log`` once.

@@ -13,7 +13,8 @@ Everything lives in one additive log-odds space:
 - The classifier's points are its log-odds minus those of its training prevalence (the evidence
   it adds beyond the base rate), times ``classifier_scale``, bounded smoothly within
   ``CLASSIFIER_POINTS_RANGE`` (see ``bound_classifier_points``) so that it can neither veto
-  strong rule evidence nor carry an ad into "high" alone.
+  strong rule evidence nor carry an ad into "high" alone, and scaled down on very short text
+  (``length_weight``).
 - Mitigating flags (group ``mitigation``: the ad reads as a warning about scams, or names a
   licensed employer and a formal process) carry negative points, capped like any group.
 The score never falls when a red flag is added and never rises when a mitigating one is.
@@ -44,6 +45,10 @@ DEFAULT_PRIOR = 0.10
 BANDS: tuple[tuple[str, int], ...] = (("high", 70), ("medium", 35), ("low", 0))
 BAND_NAMES = tuple(name for name, _ in reversed(BANDS))
 CLASSIFIER_POINTS_RANGE = (-2.0, 2.5)
+# The classifier learnt from whole adverts; on a line or two its probability is mostly noise
+# (a five-word bakery ad came out at 0.70). Below this many distinct known terms its points
+# are scaled down in proportion.
+FULL_WEIGHT_KNOWN_TERMS = 30
 
 
 def catalogue_fingerprint(catalogue: Catalogue) -> str:
@@ -151,6 +156,7 @@ class ClassifierResult:
             "probability": round(self.probability, 4),
             "points": round(self.points, 3),
             "raw_points": round(self.raw_points, 3),
+            "length_weight": round(length_weight(prediction), 3) if prediction else 1.0,
             "terms_up": [t.to_dict() for t in prediction.terms_up] if prediction else [],
             "terms_down": [t.to_dict() for t in prediction.terms_down] if prediction else [],
         }
@@ -244,8 +250,16 @@ def bound_classifier_points(raw: float) -> float:
     return bound * math.tanh(raw / bound)
 
 
+def length_weight(prediction: Prediction) -> float:
+    """How much of the classifier's evidence to count, by how much text it had to go on."""
+    if prediction.known_terms is None:
+        return 1.0
+    return min(1.0, prediction.known_terms / FULL_WEIGHT_KNOWN_TERMS)
+
+
 def classifier_points(prediction: Prediction, train_prevalence: float, scale: float) -> float:
-    return bound_classifier_points((prediction.log_odds - logit(train_prevalence)) * scale)
+    raw = (prediction.log_odds - logit(train_prevalence)) * scale
+    return bound_classifier_points(raw) * length_weight(prediction)
 
 
 def combine(
