@@ -8,6 +8,7 @@ import pytest
 
 from scamscreen import Screener
 from scamscreen.scoring import BANDS, band_for, logistic
+from tests.conftest import EXAMPLE_AD
 
 RULES_ONLY = Screener(use_model=False)
 
@@ -83,10 +84,7 @@ def test_prior_moves_the_base() -> None:
 
 def test_classifier_counts_less_on_a_few_words() -> None:
     short = Screener().screen("Nice bakery job in Taipei")
-    long = Screener().screen(
-        "Customer service job in Sihanoukville. Free accommodation and flight. Salary 2000 USD, "
-        "no experience. Contact Telegram @abc_hr. " * 3
-    )
+    long = Screener().screen(EXAMPLE_AD.read_text(encoding="utf-8"))
     assert short.classifier is not None and long.classifier is not None
     short_weight = short.classifier.to_dict()["length_weight"]
     assert 0 < short_weight < 1
