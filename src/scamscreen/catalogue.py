@@ -7,6 +7,7 @@ what to check next. Its examples are test cases. ``flags/README.md`` documents t
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -38,6 +39,12 @@ class Source:
 
     def cite(self) -> str:
         return f"{self.title}, {self.section}" if self.section else self.title
+
+    def short_cite(self) -> str:
+        """Author or body and section number ("Sheila Devi Michael §7"), for narrow tables."""
+        who = self.title.split(",")[0]
+        number = re.match(r"\d+(?:\.\d+)*", self.section)
+        return f"{who} §{number.group()}" if number else who
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ def flags_table(assessment: Assessment) -> Table:
             matched = Text("together: " + ", ".join(result.because), style="italic")
         else:
             matched = Text("\n".join(f"“{e.text}”" for e in result.evidence))
-        sources = "\n".join(s.cite() for s in flag.sources)
+        sources = "\n".join(dict.fromkeys(s.short_cite() for s in flag.sources))
         table.add_row(
             _signed(result.points), flag_cell, matched, flag.rationale, sources, flag.advice
         )
