@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
 from scamscreen.catalogue import LANGUAGES, Flag, default_catalogue
@@ -39,8 +43,6 @@ def test_every_flag_has_sources_rationale_and_advice() -> None:
 
 
 def test_ids_follow_the_scheme_and_match_file_names() -> None:
-    from importlib import resources
-
     names = {p.name for p in (resources.files("scamscreen") / "flags").iterdir()}
     for flag in CATALOGUE:
         assert flag.id.startswith("SS-") and f"{flag.id}.toml" in names, flag.id
@@ -50,3 +52,27 @@ def test_ids_follow_the_scheme_and_match_file_names() -> None:
 def test_pattern_languages_are_known() -> None:
     for flag in CATALOGUE:
         assert set(flag.patterns) <= set(LANGUAGES), flag.id
+
+
+def test_parsed_cache_matches_the_flag_files() -> None:
+    """The JSON cache that spares start-up the TOML parsing must be current: after editing a
+    flag, run scripts/write-catalogue-cache.py (a stale cache is ignored, never used)."""
+    from scamscreen.catalogue import PARSED_CACHE, _digest, _source_files
+
+    directory = Path(str(resources.files("scamscreen") / "flags"))
+    cached = json.loads((directory / PARSED_CACHE).read_text(encoding="utf-8"))
+    assert cached["digest"] == _digest(_source_files(directory))
+
+
+def test_a_stale_cache_is_ignored(tmp_path: Path) -> None:
+    from scamscreen.catalogue import PARSED_CACHE, load_directory
+
+    source = Path(str(resources.files("scamscreen") / "flags"))
+    for path in source.iterdir():
+        if path.suffix in (".toml", ".json"):
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    flag_file = tmp_path / "SS-CONTACT-001.toml"
+    flag_file.write_text(flag_file.read_text(encoding="utf-8").replace(
+        "points = 0.6", "points = 0.7", 1), encoding="utf-8")
+    assert (tmp_path / PARSED_CACHE).exists()
+    assert load_directory(tmp_path).get("SS-CONTACT-001").points == 0.7

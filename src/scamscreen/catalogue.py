@@ -7,6 +7,8 @@ what to check next. Its examples are test cases. ``flags/README.md`` documents t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 import unicodedata
@@ -283,17 +285,54 @@ def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
     return groups
 
 
+# tomllib is pure Python and parsing ~80 flag files was a tenth of `check`'s start-up, so the
+# parsed files are also kept as one JSON file, used only while it matches the TOML byte for byte
+# (its digest); edit the TOML, and the loader reads the TOML until the cache is rewritten
+# (``write_parsed_cache``; a test fails while it is stale).
+PARSED_CACHE = "parsed.json"
+
+
+def _source_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.toml"))
+
+
+def _digest(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _parsed_sources(directory: Path) -> dict[str, Any]:
+    """Every TOML file of the catalogue, parsed: {file name: data}, from the cache if current."""
+    files = _source_files(directory)
+    digest = _digest(files)
+    cache_file = directory / PARSED_CACHE
+    if cache_file.exists():
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cached.get("digest") == digest:
+            return dict(cached["files"])
+    return {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in files}
+
+
+def write_parsed_cache(directory: Path) -> Path:
+    """Rewrite the JSON cache of the parsed TOML files (run after editing a flag)."""
+    files = _source_files(directory)
+    parsed = {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in files}
+    target = directory / PARSED_CACHE
+    payload = {"digest": _digest(files), "files": parsed}
+    target.write_text(json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+                      encoding="utf-8")
+    return target
+
+
 def load_directory(directory: Path) -> Catalogue:
     """Load a catalogue from a directory of flag files plus its ``groups.toml``."""
-    groups_file = directory / "groups.toml"
     try:
-        groups = _parse_groups(tomllib.loads(groups_file.read_text(encoding="utf-8")))
-        flags = [
-            parse_flag(tomllib.loads(path.read_text(encoding="utf-8")), path.name)
-            for path in sorted(directory.glob("*.toml"))
-            if path.name != "groups.toml"
-        ]
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        sources = _parsed_sources(directory)
+        groups = _parse_groups(sources.get("groups.toml", {}))
+        flags = [parse_flag(data, name) for name, data in sources.items() if name != "groups.toml"]
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
         raise CatalogueError(f"cannot read catalogue in {directory}: {error}") from None
     flags.sort(key=lambda flag: flag.id)
     return build(flags, groups)
