@@ -18,12 +18,13 @@ import argparse
 import csv
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_check import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 EMSCAD = ROOT.parent / "shared" / "data" / "emscad_train.csv"
@@ -110,17 +111,6 @@ def sklearn_baseline(texts: list[str], labels: list[int], rows: int) -> float:
     for first in range(0, rows, 2000):
         pipeline.predict_proba(ads[first : first + 2000])
     return rows / (time.perf_counter() - started)
-
-
-def machine() -> str:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                      if line.startswith("model name")), "")
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({model}), "
-            f"Python {platform.python_version()}, load average {load[0]:.2f} at start")
 
 
 def main() -> None:

@@ -31,8 +31,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     return (f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
+            f"Python {platform.python_version()}, load average {load:.2f}")
 
 
 def median_seconds(command: list[str], runs: int) -> tuple[float, list[float]]:

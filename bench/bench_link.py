@@ -10,14 +10,13 @@ time to extract contacts, the time to link, the clusters found, and the machine.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import random
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from bench_check import machine
 
 from scamscreen.contacts import find_contacts
 from scamscreen.link import link
@@ -55,19 +54,6 @@ def make_ads(count: int, seed: int = 7) -> tuple[list[str], list[int]]:
     return texts, truth
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"numpy {np.__version__}, {platform.system()} {platform.release()}")
-
-
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     texts, truth = make_ads(count)
@@ -95,7 +81,7 @@ def main() -> None:
     print(f"clusters: {len(linking.clusters):,} (largest {largest}); planted groups recovered "
           f"whole: {recovered:,} of {len(planted):,}; ads clustered: {clustered:,} "
           f"(planted: {expected:,})")
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}, numpy {np.__version__}")
 
 
 if __name__ == "__main__":

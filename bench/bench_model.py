@@ -12,24 +12,16 @@ from __future__ import annotations
 import argparse
 import gzip
 import statistics
-import subprocess
 import sys
 import time
 
-from bench_check import machine
+from bench_check import machine, median_seconds
 
 from scamscreen.model import load_model, shipped_model_path
 
 
 def _process_seconds(code: str, runs: int) -> float:
-    command = [sys.executable, "-c", code]
-    subprocess.run(command, check=True, capture_output=True)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return median_seconds([sys.executable, "-c", code], runs)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
