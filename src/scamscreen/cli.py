@@ -13,7 +13,12 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from scamscreen.batch import BatchResult, BatchSummary
+    from scamscreen.io.readers import Source
     from scamscreen.scoring import Assessment
+    from scamscreen.screener import Screener
 
 from scamscreen.errors import InputError, ScamscreenError
 from scamscreen.scoring import BAND_NAMES, band_threshold
@@ -55,7 +60,9 @@ def _read_advert(text: str | None, file: Path | None, encoding: str | None) -> s
     return decode(read_limited(sys.stdin.buffer, "standard input"), encoding)
 
 
-def _screener(prior: float | None, model: Path | None, trust_model: bool, no_model: bool):  # type: ignore[no-untyped-def]
+def _screener(
+    prior: float | None, model: Path | None, trust_model: bool, no_model: bool
+) -> Screener:
     from scamscreen.model import load_model
     from scamscreen.screener import Screener
 
@@ -513,7 +520,9 @@ def _batch_on_dask(input_path: str, output: str | None, output_dir: Path | None,
         errors.print(f"wrote {output_dir / dask_engine.MANIFEST if output_dir else output}")
 
 
-def _batch_with_progress(source, output, console, run):  # type: ignore[no-untyped-def]
+def _batch_with_progress(
+    source: Source, output: Path | str | None, console: Console, run: dict[str, Any]
+) -> tuple[BatchSummary, list[BatchResult]]:
     import time
 
     from scamscreen.batch import run_batch

@@ -227,9 +227,9 @@ def bootstrap_intervals(rows: Sequence[ScoredRow], resamples: int, seed: int
     for name, values in draws.items():
         if values:
             values.sort()
-            low = values[int(tail * (len(values) - 1))]
-            high = values[int(round((1 - tail) * (len(values) - 1)))]
-            intervals[name] = Interval(low, high)
+            lower = values[int(tail * (len(values) - 1))]
+            upper = values[int(round((1 - tail) * (len(values) - 1)))]
+            intervals[name] = Interval(lower, upper)
     return intervals
 
 

@@ -249,11 +249,11 @@ def _csv_source(path: str, stream: BinaryIO, prefix: bytes, size: int | None, in
             fields = dict(zip(header, row + [""] * (width - len(row)), strict=False))
             row_id = _row_id(row[id_position] if id_position is not None and id_position < len(row)
                              else None, number)
-            error = ""
+            problem = ""
             if len(row) > width:
-                error = f"the row has {len(row)} fields, the header {width}"
+                problem = f"the row has {len(row)} fields, the header {width}"
             texts = [row[p] if p < len(row) else "" for p in text_positions]
-            yield Record(number, row_id, _joined(texts), fields, error)
+            yield Record(number, row_id, _joined(texts), fields, problem)
 
     label = "tab" if separator == "\t" else repr(separator)
     if delimiter is None and input_format != "tsv":
