@@ -6,10 +6,23 @@ from pathlib import Path
 
 import pytest
 
+from scamscreen.scoring import Assessment
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples" / "ads.jsonl"
 EXAMPLE_AD = ROOT / "data" / "samples" / "example-ad.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data" / "emscad_train.csv"
+
+
+def assert_offsets_point_at_their_text(text: str, assessment: Assessment) -> None:
+    """Every flag's evidence and every contact quotes exactly the input at its offsets."""
+    for result in assessment.flags:
+        for evidence in result.evidence:
+            assert 0 <= evidence.start < evidence.end <= len(text), evidence
+            assert text[evidence.start : evidence.end] == evidence.text, evidence
+    for contact in assessment.contacts:
+        assert 0 <= contact.start < contact.end <= len(text), contact
+        assert text[contact.start : contact.end] == contact.text, contact
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,7 @@ import pytest
 
 from scamscreen import InputError, screen
 from scamscreen.scoring import Assessment
-
-
-def _assert_offsets_point_at_their_text(text: str, assessment: Assessment) -> None:
-    for result in assessment.flags:
-        for evidence in result.evidence:
-            assert 0 <= evidence.start < evidence.end <= len(text)
-            assert text[evidence.start:evidence.end] == evidence.text
-    for contact in assessment.contacts:
-        assert 0 <= contact.start < contact.end <= len(text)
-        assert text[contact.start:contact.end] == contact.text
+from tests.conftest import assert_offsets_point_at_their_text
 
 
 @pytest.mark.parametrize(
@@ -35,7 +26,7 @@ def test_lone_surrogates_are_screened_not_crashed_on(text: str) -> None:
     # Python hands undecodable argv bytes over as lone surrogates; RE2 cannot encode them.
     assessment = screen(text)
     assert 0 <= assessment.score <= 100
-    _assert_offsets_point_at_their_text(text, assessment)
+    assert_offsets_point_at_their_text(text, assessment)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t\u3000 ", "job\x00ad"])
@@ -80,7 +71,7 @@ def test_evasion_still_fires_the_chat_app_flag_with_true_offsets(
     evidence = _flag_evidence(assessment, "SS-CONTACT-001")
     assert evidence, f"SS-CONTACT-001 did not fire on {text!r}"
     assert any(e.endswith(chat_app_as_written) for e in evidence), evidence
-    _assert_offsets_point_at_their_text(text, assessment)
+    assert_offsets_point_at_their_text(text, assessment)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +102,7 @@ def test_evasion_still_yields_the_normalised_contact_with_true_offsets(
     assessment = screen(text)
     found = {(c.kind, c.value): c.text for c in assessment.contacts}
     assert found.get((kind, value)) == as_written, assessment.contacts
-    _assert_offsets_point_at_their_text(text, assessment)
+    assert_offsets_point_at_their_text(text, assessment)
 
 
 def test_over_long_input_is_screened_on_its_prefix_with_a_warning() -> None:
@@ -127,7 +118,7 @@ def test_over_long_input_is_screened_on_its_prefix_with_a_warning() -> None:
     assert "SS-CONTACT-001" in assessment.flag_ids  # in the prefix
     assert all(e.end <= MAX_CHARS for r in assessment.flags for e in r.evidence)
     assert all(c.end <= MAX_CHARS for c in assessment.contacts)
-    _assert_offsets_point_at_their_text(text, assessment)
+    assert_offsets_point_at_their_text(text, assessment)
 
 
 def test_input_of_exactly_max_chars_has_no_warning() -> None:
@@ -161,7 +152,7 @@ def test_adversarial_runs_are_screened_in_linear_time(unit: str) -> None:
     started = time.perf_counter()
     assessment = screen(text)
     assert time.perf_counter() - started < SCREEN_BUDGET_SECONDS
-    _assert_offsets_point_at_their_text(text, assessment)
+    assert_offsets_point_at_their_text(text, assessment)
 
 
 def test_a_keycap_phone_number_is_quoted_with_its_last_keycap() -> None:
@@ -170,4 +161,4 @@ def test_a_keycap_phone_number_is_quoted_with_its_last_keycap() -> None:
     assessment = screen(text)
     [contact] = [c for c in assessment.contacts if c.value == "+85512345678"]
     assert contact.text.endswith("8\ufe0f\u20e3")  # not "8" cut off from its keycap
-    _assert_offsets_point_at_their_text(text, assessment)
+    assert_offsets_point_at_their_text(text, assessment)

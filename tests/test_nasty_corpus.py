@@ -18,6 +18,7 @@ from scamscreen.cli import app
 from scamscreen.scoring import band_for
 from scamscreen.screener import MAX_CHARS
 from scamscreen.textio import read_text_file
+from tests.conftest import assert_offsets_point_at_their_text
 
 NASTY = Path(__file__).parent / "corpus" / "nasty"
 INPUTS = sorted(p for p in NASTY.iterdir() if p.name.startswith(("screen-", "refuse-")))
@@ -56,10 +57,4 @@ def test_screen(path: Path) -> None:
     assert path.name.startswith("screen-")
     assert 0 <= assessment.score <= 100 and assessment.band == band_for(assessment.score)
     assert bool(assessment.warnings) == (len(text) > MAX_CHARS)
-    for result in assessment.flags:
-        for evidence in result.evidence:
-            assert 0 <= evidence.start < evidence.end <= len(text)
-            assert text[evidence.start:evidence.end] == evidence.text
-    for contact in assessment.contacts:
-        assert 0 <= contact.start < contact.end <= len(text)
-        assert text[contact.start:contact.end] == contact.text
+    assert_offsets_point_at_their_text(text, assessment)

@@ -23,6 +23,7 @@ from scamscreen.normalize import fold
 from scamscreen.rules import find_hits
 from scamscreen.scoring import Assessment, band_for
 from scamscreen.screener import MAX_CHARS
+from tests.conftest import assert_offsets_point_at_their_text
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=25, deadline=None,
@@ -67,13 +68,7 @@ def is_unscreenable(text: str) -> bool:
 def assert_well_formed(text: str, assessment: Assessment) -> None:
     assert isinstance(assessment.score, int) and 0 <= assessment.score <= 100
     assert assessment.band == band_for(assessment.score)
-    for result in assessment.flags:
-        for evidence in result.evidence:
-            assert 0 <= evidence.start < evidence.end <= len(text), evidence
-            assert text[evidence.start:evidence.end] == evidence.text, evidence
-    for contact in assessment.contacts:
-        assert 0 <= contact.start < contact.end <= len(text), contact
-        assert text[contact.start:contact.end] == contact.text, contact
+    assert_offsets_point_at_their_text(text, assessment)
     assert bool(assessment.warnings) == (len(text) > MAX_CHARS)
     # A quote never ends between a character and its combining or enclosing marks.
     for end in [e.end for r in assessment.flags for e in r.evidence] + [
