@@ -73,14 +73,22 @@ def read_limited(stream: BinaryIO, name: str) -> bytes:
     return data
 
 
-def read_text_file(path: Path, encoding: str | None = None) -> str:
+def open_binary(path: Path) -> BinaryIO:
+    """Open ``path`` for reading bytes, or say in one line why it cannot be."""
     try:
-        with path.open("rb") as stream:
-            data = read_limited(stream, str(path))
+        return path.open("rb")
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a directory, not a file") from None
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}") from None
+
+
+def read_text_file(path: Path, encoding: str | None = None) -> str:
+    with open_binary(path) as stream:
+        try:
+            data = read_limited(stream, str(path))
+        except OSError as error:
+            raise InputError(f"cannot read {path}: {error.strerror}") from None
     return decode(data, encoding)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from scamscreen.errors import InputError
-from scamscreen.textio import decode, detect_encoding
+from scamscreen.textio import decode, detect_encoding, open_binary
 
 INPUT_FORMATS = ("csv", "tsv", "jsonl", "text", "dir")
 # Column or key names that hold an advert's text, tried in this order (case-insensitively).
@@ -111,15 +111,11 @@ class _CountingReader(io.RawIOBase):
 def _open_bytes(path: str) -> tuple[BinaryIO, int | None]:
     if path == "-":
         return sys.stdin.buffer, None
-    target = Path(path)
+    handle = open_binary(Path(path))
     try:
-        handle = target.open("rb")
-        return handle, target.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory") from None
+        return handle, Path(path).stat().st_size
     except OSError as error:
+        handle.close()
         raise InputError(f"cannot read {path}: {error.strerror}") from None
 
 
