@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from bench_check import machine as describe_machine
 
 from scamscreen.evaluate import (
     cross_validate_samples,
@@ -86,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{blind_bar.recruitment}; look-alikes high {blind_bar.lookalike_high}/"
           f"{blind_bar.lookalike} ({blind_bar.lookalike_rate:.0%})")
 
-    machine = f"{platform.machine()}, {platform.system()} {platform.release()}, " \
-              f"Python {platform.python_version()}"
+    machine = describe_machine()
     print(f"machine: {machine}; took {time.perf_counter() - started:.0f} s")
     cv_dict, blind_dict = cv_eval.to_dict(), blind_eval.to_dict()
     result = {
