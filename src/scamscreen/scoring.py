@@ -257,10 +257,6 @@ def length_weight(prediction: Prediction) -> float:
     return min(1.0, prediction.known_terms / FULL_WEIGHT_KNOWN_TERMS)
 
 
-def classifier_points(prediction: Prediction, train_prevalence: float, scale: float) -> float:
-    raw = (prediction.log_odds - logit(train_prevalence)) * scale
-    return bound_classifier_points(raw) * length_weight(prediction)
-
 
 def combine(
     text: str,
@@ -277,7 +273,7 @@ def combine(
     classifier = None
     if prediction is not None:
         raw = (prediction.log_odds - logit(train_prevalence)) * calibration.classifier_scale
-        points = classifier_points(prediction, train_prevalence, calibration.classifier_scale)
+        points = bound_classifier_points(raw) * length_weight(prediction)
         classifier = ClassifierResult(prediction.probability, points, raw, prediction)
     base = calibration.base
     total = base + sum(f.points for f in flags) + (classifier.points if classifier else 0.0)
