@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 
 from scamscreen.catalogue import Catalogue, default_catalogue
 from scamscreen.contacts import find_contacts
 from scamscreen.errors import InputError
-from scamscreen.model import TextModel, default_model
+from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
 from scamscreen.rules import find_hits
 from scamscreen.scoring import Assessment, Calibration, combine
@@ -27,6 +27,13 @@ def check_text(text: object) -> str:
     if "\x00" in text:
         raise InputError("the advert contains NUL bytes: this looks like a binary file, not text")
     return text
+
+
+def _length_warning(text: str) -> tuple[str, ...]:
+    if len(text) <= MAX_CHARS:
+        return ()
+    return (f"the advert has {len(text):,} characters; only the first {MAX_CHARS:,} were "
+            "screened",)
 
 
 class Screener:
@@ -57,12 +64,8 @@ class Screener:
         result carries a warning saying so; evidence offsets always index ``text`` as given.
         """
         text = check_text(text)
-        warnings: tuple[str, ...] = ()
-        screened = text
-        if len(text) > MAX_CHARS:
-            screened = text[:MAX_CHARS]
-            warnings = (f"the advert has {len(text):,} characters; only the first "
-                        f"{MAX_CHARS:,} were screened",)
+        screened = text[:MAX_CHARS]
+        warnings = _length_warning(text)
         folded = fold(screened)
         contacts = find_contacts(folded)
         hits = find_hits(self.catalogue, folded, contacts)
@@ -70,6 +73,44 @@ class Screener:
         prevalence = self.model.train_prevalence if self.model else 0.5
         return combine(text, self.catalogue, hits, prediction, prevalence, self.calibration,
                        contacts, warnings, len(screened))
+
+    def screen_chunk(self, texts: Sequence[str], *, term_explanations: bool = True
+                     ) -> list[Assessment | InputError]:
+        """``screen`` for each text, or the ``InputError`` it raises, in order: the same
+        assessments, computed a stage at a time over all texts (folding, contacts, rules, the
+        classifier), which keeps each stage's tables in the CPU's caches and lets the
+        classifier look up all texts' words at once. Several times faster per advert than
+        ``screen`` for chunks of a hundred or more.
+
+        ``term_explanations=False`` leaves out the classifier's top terms (its probability and
+        every score are unchanged), for callers that do not show them."""
+        results: list[Assessment | InputError | None] = [None] * len(texts)
+        positions: list[int] = []
+        screened: list[str] = []
+        for position, text in enumerate(texts):
+            try:
+                text = check_text(text)
+            except InputError as error:
+                results[position] = error
+                continue
+            positions.append(position)
+            screened.append(text[:MAX_CHARS])
+        folded = [fold(text) for text in screened]
+        contacts = [find_contacts(item) for item in folded]
+        hits = [find_hits(self.catalogue, item, found)
+                for item, found in zip(folded, contacts, strict=True)]
+        predictions: list[Prediction | None] = [None] * len(folded)
+        if self.model:
+            predictions = list(self.model.predict_many(
+                [item.text for item in folded], TOP_TERMS if term_explanations else 0))
+        prevalence = self.model.train_prevalence if self.model else 0.5
+        for index, position in enumerate(positions):
+            text = texts[position]
+            warnings = _length_warning(text)
+            results[position] = combine(text, self.catalogue, hits[index], predictions[index],
+                                        prevalence, self.calibration, contacts[index], warnings,
+                                        len(screened[index]))
+        return results  # type: ignore[return-value]  # every position is filled above
 
     def screen_many(self, texts: Iterable[str]) -> Iterator[Assessment | InputError]:
         """Screen each text in turn; a text that cannot be screened yields its error instead."""
