@@ -10,8 +10,6 @@ writes them out in order at the end, so memory stays small for any input.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
 import tempfile
@@ -54,8 +52,6 @@ class RowFormatter:
         self.format = fmt
         self.columns = list(columns)
         self.names = result_names(self.columns)
-        self._buffer = io.StringIO()
-        self._csv = csv.writer(self._buffer, lineterminator="\r\n")
 
     def header(self) -> str:
         if self.format != "csv":
@@ -64,11 +60,8 @@ class RowFormatter:
         return self._line([names[ID_COLUMN], *self.columns, *(names[c] for c in RESULT_COLUMNS)])
 
     def _line(self, values: Sequence[Any]) -> str:
-        self._buffer.seek(0)
-        self._buffer.truncate()
         # Ad text and input columns are strangers' text: no cell may start a formula.
-        self._csv.writerow([safe_cell(value) for value in values])
-        return self._buffer.getvalue()
+        return csv_line([safe_cell(value) for value in values])
 
     def row(self, record: Record, result: Any) -> str:
         probability = "" if result.probability is None else f"{result.probability:.4f}"
@@ -91,6 +84,24 @@ class RowFormatter:
         details = result.details or "null"
         return f'{line[:-1]}, "{CLASH_PREFIX if DETAILS_KEY in head else ""}{DETAILS_KEY}": ' \
                f"{details}}}\n"
+
+
+def csv_line(values: Sequence[Any]) -> str:
+    """One CSV record as ``csv.writer`` (excel dialect, CRLF) writes it, several times faster:
+    the writer copies a 3 KB advert character by character, here ``str.replace`` does."""
+    if len(values) == 1 and values[0] in ("", None):
+        return '""\r\n'  # the writer quotes a lone empty field, or the line would be blank
+    return ",".join(map(_csv_field, values)) + "\r\n"
+
+
+def _csv_field(value: Any) -> str:
+    text = "" if value is None else value if isinstance(value, str) else str(value)
+    # The writer quotes a field holding the delimiter, the quote character or a line break.
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
 
 
 def _cell(value: Any) -> Any:
