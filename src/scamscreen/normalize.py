@@ -9,8 +9,10 @@ What folding undoes, because scam ads use it to slip past filters:
 - odd spacing: every whitespace run becomes one space, and letters spaced out
   ("T e l e g r a m", "t.e.l.e.g.r.a.m") are joined.
 
-Text is processed in bulk (``str.translate`` plus a few regex passes); only the rare segments
-whose length changes are recorded, so mapping a match back to the input is a binary search.
+Text is processed in bulk (``str.lower``/``str.translate``, ``str.replace`` and a few regex
+passes); only the rare segments whose length changes are recorded, so mapping a match back to
+the input is a binary search. For most adverts those segments are found only when a span is
+first asked for.
 """
 
 from __future__ import annotations
@@ -167,18 +169,24 @@ def _table_and_irregular(text: str) -> tuple[dict[int, str], str]:
     return table, "".join(sorted(irregular))
 
 
-_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _COMBINING_MARKS = re.compile(_COMBINING.pattern[len("[^\\W\\d_]"):-1])
 # "Lowering is folding" fails for so few characters of a text that the fast path below rewrites
 # them like the irregular ones; past this many occurrences one translate pass is cheaper.
 _MAX_SPECIAL_OCCURRENCES = 48
-# An RE2 filter for _SPACED_LETTERS: any match holds four letters with a separator between
-# each (letters are never separators or ASCII digits). RE2 scans a few KB in microseconds,
-# where the backtracking pattern costs a tenth of a millisecond on every advert.
-_SEPARATOR_CLASS = "[ .\\-_*·]"
+# An RE2 filter for _SPACED_LETTERS (RE2 scans a few KB in microseconds, where the backtracking
+# pattern costs a tenth of a millisecond). It must pass every text that pattern matches, so its
+# classes err on the wide side: any non-ASCII character but "·" may be a letter, and only an
+# ASCII letter before the first one rules a run out.
+_MAYBE_LETTER = "[a-zA-Z\\x{80}-\\x{b6}\\x{b8}-\\x{10ffff}]"
 _SPACED_LETTERS_FILTER = re2.compile(
-    _SEPARATOR_CLASS.join(["[^ .\\-_*·0-9]"] * 4), options=re2.Options()
+    "(?:^|[^a-zA-Z])" + "[ .\\-_*·]".join([_MAYBE_LETTER] * 4), options=re2.Options()
 )
+_ASCII_BYTES = bytes(range(128))
+# Whitespace other than " " that ASCII can hold; the rest of what ``\s`` matches is non-ASCII.
+_ASCII_WHITESPACE_NOT_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+# Once every whitespace character is a space, _WHITESPACE_RUN's runs are runs of spaces; a
+# literal first character lets ``re`` skip ahead with a C loop instead of trying each position.
+_SPACE_RUN = re.compile("  +")
 
 
 @lru_cache(maxsize=65536)
@@ -190,25 +198,114 @@ def _lowering_folds(char: str) -> bool | None:
     return char != "Σ" and char.lower() == fold_char(char)  # Σ lowers by context (final ς)
 
 
-def _translated_and_special(text: str) -> tuple[str, str, bool]:
-    """``text`` folded 1:1 wherever that is possible, and the characters the rewrite pattern must
-    handle instead (folding not 1:1, or not what ``lower`` gives), and whether it holds any
-    combining mark.
+def _non_ascii(text: str) -> set[str]:
+    """The non-ASCII characters of ``text``. Deleting the ASCII bytes from its UTF-8 is a C loop,
+    several times faster than ``set(text)`` or a regex on an advert that is mostly ASCII."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return set(rest.decode("utf-8", "surrogatepass"))
+
+
+def _translated_and_special(text: str, others: set[str]) -> tuple[str, str, bool, bool]:
+    """``text`` folded 1:1 wherever that is possible, the characters the rewrite pattern must
+    handle instead (folding not 1:1, or not what ``lower`` gives), whether it holds any
+    combining mark, and whether the 1:1 fold is ``text.lower()``. ``others`` are the text's
+    non-ASCII characters.
 
     Fast path: ``text.lower()`` (a C loop) agrees with the per-character fold on nearly every
     character of an advert; the few that disagree are rewritten as irregular characters, which
     yields the same text. Every character's lower case is one character, except "İ"."""
-    if text.isascii():
-        return text.lower(), "", False
-    others = set(_ASCII_RUNS.sub("", text))  # faster than set(text): most characters are ASCII
+    if not others:
+        return text.lower(), "", False, True
     marks = _COMBINING_MARKS.search("".join(others)) is not None
     special = [char for char in others if _lowering_folds(char) is False]
     if "İ" not in others and (
         not special or sum(text.count(char) for char in special) <= _MAX_SPECIAL_OCCURRENCES
     ):
-        return text.lower(), "".join(sorted(special)), marks
+        return text.lower(), "".join(sorted(special)), marks, True
     table, irregular = _table_and_irregular(text)
-    return text.translate(table), irregular, marks
+    return text.translate(table), irregular, marks, False
+
+
+def _spaced(lowered: str, others: set[str]) -> str:
+    """``lowered`` with every whitespace character a space. No other character folds to or from
+    whitespace, so its runs stay where they were in the input."""
+    for char in _ASCII_WHITESPACE_NOT_SPACE:
+        if char in lowered:
+            lowered = lowered.replace(char, " ")
+    for char in others:
+        if char.isspace():
+            lowered = lowered.replace(char, " ")
+    return lowered
+
+
+def _edit(spaced: str, edits: list[tuple[int, int, str]]) -> tuple[str, _OffsetMap]:
+    """Apply ``edits`` (ordered, disjoint (start, end, replacement)) and record those whose
+    length changed."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    folded_ends: list[int] = []
+    source_starts: list[int] = []
+    source_ends: list[int] = []
+    cursor = 0
+    shrunk = 0  # how much shorter the folded text is than the input so far
+    for start, end, replacement in edits:
+        pieces.append(spaced[cursor:start])
+        pieces.append(replacement)
+        if len(replacement) != end - start:
+            folded_start = start - shrunk
+            starts.append(folded_start)
+            folded_ends.append(folded_start + len(replacement))
+            source_starts.append(start)
+            source_ends.append(end)
+            shrunk += end - start - len(replacement)
+        cursor = end
+    pieces.append(spaced[cursor:])
+    return "".join(pieces), _OffsetMap(starts, folded_ends, source_starts, source_ends)
+
+
+def _space_runs(spaced: str) -> list[tuple[int, int, str]]:
+    return [(match.start(), match.end(), " ") for match in _SPACE_RUN.finditer(spaced)]
+
+
+class _SpaceRunMap:
+    """The offset map of collapsing ``spaced``'s runs of spaces, built on first use: most
+    adverts raise no flag and name no contact, so nobody asks where their text came from."""
+
+    __slots__ = ("_map", "_spaced")
+
+    def __init__(self, spaced: str) -> None:
+        self._spaced = spaced
+        self._map: _OffsetMap | None = None
+
+    def _built(self) -> _OffsetMap:
+        if self._map is None:  # two threads may both build it; they build the same map
+            self._map = _edit(self._spaced, _space_runs(self._spaced))[1]
+        return self._map
+
+    def start(self, position: int) -> int:
+        return self._built().start(position)
+
+    def end(self, position: int) -> int:
+        return self._built().end(position)
+
+
+def _fold_lowered(text: str, lowered: str, others: set[str], special: str) -> tuple[
+        str, _OffsetMap | _SpaceRunMap]:
+    """What ``_rewrite`` makes of a text with ``_WHITESPACE_RUN`` and ``special``, when its 1:1
+    fold is ``lowered`` and it holds no combining mark, without a regex trying every position:
+    runs of whitespace become one space, each occurrence of a special character (at most
+    _MAX_SPECIAL_OCCURRENCES) its own fold."""
+    spaced = _spaced(lowered, others)
+    if not special:
+        return _SPACE_RUN.sub(" ", spaced), _SpaceRunMap(spaced)
+    edits = _space_runs(spaced)
+    for char in special:
+        replacement = fold_char(char)
+        position = text.find(char)
+        while position >= 0:
+            edits.append((position, position + 1, replacement))
+            position = text.find(char, position + 1)
+    return _edit(spaced, sorted(edits))
 
 
 @dataclass(frozen=True)
@@ -217,7 +314,7 @@ class Folded:
 
     source: str
     text: str
-    _maps: tuple[_OffsetMap, ...]
+    _maps: tuple[_OffsetMap | _SpaceRunMap, ...]
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the folded text to the span of the input it came from."""
@@ -234,16 +331,23 @@ class Folded:
 
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching and keep the map back to it."""
-    translated, special, marks = _translated_and_special(text)
-    alternatives = []
-    if marks and _COMBINING.search(text):
-        alternatives.append(_COMBINING.pattern)
-    alternatives.append(_WHITESPACE_RUN.pattern)
-    if special:
-        alternatives.append("[" + re.escape(special) + "]")
-    pattern = _WHITESPACE_RUN if len(alternatives) == 1 else _compiled("|".join(alternatives))
-    folded, first_map = _rewrite(text, translated, pattern)
-    if _SPACED_LETTERS_FILTER.search(folded) is None or _SPACED_LETTERS.search(folded) is None:
+    others = set() if text.isascii() else _non_ascii(text)
+    translated, special, marks, lowered = _translated_and_special(text, others)
+    first_map: _OffsetMap | _SpaceRunMap
+    if lowered and not marks:
+        folded, first_map = _fold_lowered(text, translated, others, special)
+    else:
+        alternatives = []
+        if marks and _COMBINING.search(text):
+            alternatives.append(_COMBINING.pattern)
+        alternatives.append(_WHITESPACE_RUN.pattern)
+        if special:
+            alternatives.append("[" + re.escape(special) + "]")
+        pattern = _WHITESPACE_RUN if len(alternatives) == 1 else _compiled("|".join(alternatives))
+        folded, first_map = _rewrite(text, translated, pattern)
+    # Handed UTF-8, RE2's wrapper need not map byte offsets back to characters.
+    if (_SPACED_LETTERS_FILTER.search(folded.encode()) is None
+            or _SPACED_LETTERS.search(folded) is None):
         return Folded(text, folded, (first_map,))
     joined, second_map = _rewrite(folded, folded, _SPACED_LETTERS, join_spaced=True)
     return Folded(text, joined, (first_map, second_map))
