@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -379,33 +380,35 @@ class _PairLookup:
     def __init__(self, terms: Sequence[str]) -> None:
         letters = _ASCII_WORD.fullmatch
         self.word_ids: dict[bytes, int] = {}
-        pairs: list[tuple[bytes, bytes, int]] = []
-        singles: list[tuple[bytes, int]] = []
+        ids = self.word_ids
+        # Flat integer arrays rather than tuples: a worker builds this for 70,000 terms.
+        pair_first, pair_second, pair_feature = array("q"), array("q"), array("q")
+        single_word, single_feature = array("q"), array("q")
         for feature, term in enumerate(terms):
             first, space, second = term.partition(" ")
             if not letters(first) or (space and not letters(second)):
                 continue  # a term the ASCII path cannot produce
-            first_word = first.encode()
-            self.word_ids.setdefault(first_word, len(self.word_ids))
+            first_id = ids.setdefault(first.encode(), len(ids))
             if space:
-                second_word = second.encode()
-                self.word_ids.setdefault(second_word, len(self.word_ids))
-                pairs.append((first_word, second_word, feature))
+                pair_first.append(first_id)
+                pair_second.append(ids.setdefault(second.encode(), len(ids)))
+                pair_feature.append(feature)
             else:
-                singles.append((first_word, feature))
+                single_word.append(first_id)
+                single_feature.append(feature)
         # Index -1 (an unknown word) reads the last slot, which says "no term".
-        self.stride = len(self.word_ids) + 1
+        self.stride = len(ids) + 1
         self.unigram_feature = np.full(self.stride, -1, dtype=np.intp)
-        for word, feature in singles:
-            self.unigram_feature[self.word_ids[word]] = feature
+        self.unigram_feature[np.frombuffer(single_word, np.int64)] = \
+            np.frombuffer(single_feature, np.int64)
         for letter in map(chr, range(128)):
             if letter.isalpha():
-                self.word_ids[letter.encode()] = _ONE_LETTER
-        keys = np.array([self.word_ids[a] * self.stride + self.word_ids[b] for a, b, _ in pairs],
-                        dtype=np.int64)
+                ids[letter.encode()] = _ONE_LETTER
+        keys = np.frombuffer(pair_first, np.int64) * self.stride \
+            + np.frombuffer(pair_second, np.int64)
         order = np.argsort(keys)
         self.pair_keys = keys[order]
-        self.pair_features = np.array([f for _, _, f in pairs], dtype=np.intp)[order]
+        self.pair_features = np.frombuffer(pair_feature, np.int64).astype(np.intp)[order]
         self._first_position = np.zeros(len(terms), dtype=np.intp)
         self._rank = np.zeros(len(terms), dtype=np.intp)
 
