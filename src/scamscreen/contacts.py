@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -211,12 +212,22 @@ def _app_kind(match: Any) -> str:
     return next(kind for kind, group in _APP_GROUP.items() if match.group(group) is not None)
 
 
+def _app_names(text: str) -> Iterable[Any]:
+    """_APP's matches in ``text``. RE2 reads UTF-8, and its wrapper maps the offsets of a ``str``
+    back to characters, doubling the cost of a scan: ASCII text goes as bytes (its offsets are
+    the characters'), and other text only once a scan of its bytes finds an app's name."""
+    encoded = text.encode()  # folded text holds no lone surrogates
+    if len(encoded) == len(text):
+        return _APP.finditer(encoded)
+    return () if _APP.search(encoded) is None else _APP.finditer(text)
+
+
 def _labelled(text: str, phones: list[_Found]) -> list[_Found]:
     """IDs and numbers written right after an app's name: "Telegram: @hr88", "加賴 abc123",
     "WhatsApp +855 97 000 2263", "Zalo 0901 234 567"."""
     phone_at = {phone.start: phone for phone in phones}
     found = []
-    for app in _APP.finditer(text):
+    for app in _app_names(text):
         kind = _app_kind(app)
         label = _LABEL.match(text, app.end())
         position = label.end() if label else app.end()
