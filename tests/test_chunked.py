@@ -120,3 +120,14 @@ def test_a_row_that_breaks_the_chunk_fails_alone(screener: Screener,
     outcomes = batch.screen_texts(screener, texts)
     assert [o[5] for o in outcomes] == ["", "", "internal error: RuntimeError: boom", "", ""]
     assert all(o[0] is not None for n, o in enumerate(outcomes) if n != 2)
+
+
+def test_screen_many_crosses_chunks_in_order(screener: Screener) -> None:
+    texts = [*SAMPLES[:7], "", *SAMPLES[7:12]]
+    results = list(screener.screen_many(iter(texts), chunk_size=3))
+    assert len(results) == len(texts)
+    assert isinstance(results[7], InputError)
+    for text, result in zip(texts, results, strict=True):
+        if text:
+            assert not isinstance(result, InputError)
+            assert result.to_dict() == screener.screen(text).to_dict()

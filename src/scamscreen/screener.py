@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
+from itertools import islice
 
 from scamscreen.catalogue import Catalogue, default_catalogue
 from scamscreen.contacts import find_contacts
@@ -112,13 +113,13 @@ class Screener:
                                         len(screened[index]))
         return results  # type: ignore[return-value]  # every position is filled above
 
-    def screen_many(self, texts: Iterable[str]) -> Iterator[Assessment | InputError]:
-        """Screen each text in turn; a text that cannot be screened yields its error instead."""
-        for text in texts:
-            try:
-                yield self.screen(text)
-            except InputError as error:
-                yield error
+    def screen_many(self, texts: Iterable[str], chunk_size: int = 128
+                    ) -> Iterator[Assessment | InputError]:
+        """Screen each text in turn; a text that cannot be screened yields its error instead.
+        Texts are read ``chunk_size`` at a time and screened together (``screen_chunk``)."""
+        iterator = iter(texts)
+        while chunk := list(islice(iterator, chunk_size)):
+            yield from self.screen_chunk(chunk)
 
 
 @cache
