@@ -53,6 +53,7 @@ _CONTACT_ALTERNATIVES: tuple[tuple[str, str], ...] = (
     ("@", r"\S+@\S+\.[a-z]{2,}"),
     ("", r"\+?\p{Nd}[\p{Nd} ().-]{6,}\p{Nd}"),
 )
+_CONTACT_LITERAL_BYTES = tuple(literal.encode() for literal, _ in _CONTACT_ALTERNATIVES)
 _CONTACT_LIKE = re2.compile("(?i)" + "|".join(p for _, p in _CONTACT_ALTERNATIVES))
 # Han, kana and Hangul runs become character bigrams, Thai runs too (none of them separate
 # words with spaces); elsewhere words of two or more letters and their adjacent pairs.
@@ -364,8 +365,7 @@ def _ascii_letter_runs(folded: str) -> list[bytes] | None:
         encoded = folded.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
         return None
-    present = tuple(not literal or literal.encode() in encoded
-                    for literal, _ in _CONTACT_ALTERNATIVES)
+    present = tuple(not literal or literal in encoded for literal in _CONTACT_LITERAL_BYTES)
     # The pattern finds the same spans in the UTF-8 bytes as in the text (RE2 reads both as
     # UTF-8); each becomes one space, a separator either way.
     cleaned = _contact_pattern(present).sub(b" ", encoded)
