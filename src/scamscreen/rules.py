@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import re._constants as sre
+import re._parser as sre_parse
+import warnings
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,24 +43,71 @@ class Hit:
     because: tuple[str, ...] = ()  # for combinations: the flag ids that satisfied it
 
 
-# Patterns per re2.Set, and the DFA memory each set may use. One set over hundreds of word-gap
-# patterns outgrows any sane DFA budget and RE2 falls back to a slow search (25 ms per advert
-# at 641 patterns). The sets run relaxed patterns (``_relaxed``), whose automata are a fraction
-# of the size. Per 3 KB advert, once RE2 has built the states it meets (the first ~1,000 ads):
-# 0.29 ms in sets of 32 (+44 MB), 0.24 ms in sets of 64 (+69 MB, and a slower first 1,000);
-# the exact patterns in sets of 8 took 2 ms.
-_PATTERNS_PER_SET = 32
+# The prefilter: re2.Sets of relaxed patterns (``_relaxed``) find the few patterns that may match
+# an advert, and each of those is confirmed with its exact pattern. A set costs a pass over the
+# text (~2 ns a byte at best) and its automaton grows with the word gaps its patterns hold open
+# at once; past its memory RE2 thrashes (a set of 32 Vietnamese gapped patterns: 2 ms an ad).
+# So: patterns with no gap (no unbounded repeat of a class or ".") in sets of up to 250, which
+# stay small; gapped ones in sets of up to 20, sorted by language, so that on text in one
+# language most sets stay near the floor. Per warm 2.7 KB EMSCAD advert, in chunks of 256 ads:
+# 12 sets, ~130 µs; automata after EMSCAD and 200 dense English scam ads: +30 MB (32 a set was
+# as fast, +59 MB; catalogue order +69 MB). Patterns that need a CJK or Thai character run only
+# on text that holds one (``_SCRIPTS``).
+_PLAIN_PER_SET = 250
+_GAPPED_PER_SET = 20
 _SET_MEMORY = 32 << 20
 # A bounded repeat allowing at least this many more repetitions than its minimum is relaxed.
 _RELAXED_SPAN = 12
 _QUANTIFIER = re.compile(r"\{(\d+)(?:(,)(\d*))?\}")
-# The sets of each catalogue, by id (a Catalogue holds dicts, so it is not hashable).
-_PATTERN_SETS: dict[int, tuple[Catalogue, list[tuple[int, Any]]]] = {}
-# Building the sets takes ~0.2 s, a third of `check`'s start-up; trying every exact pattern
+# Building the sets takes ~0.25 s, half of `check`'s start-up; trying every exact pattern
 # directly takes ~4 ms an advert. So a process's first few adverts are searched directly and
 # the sets are built only once it has screened more (batch workers, long-lived callers).
 _DIRECT_SEARCH_LIMIT = 32
 _DIRECT_SEARCHES: dict[int, int] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Script:
+    """Characters that a pattern may need in the text: when every match of a pattern holds one,
+    the pattern cannot match a text without any, and is not searched there."""
+
+    name: str
+    ranges: tuple[tuple[int, int], ...]  # code points, inclusive
+    properties: tuple[str, ...]  # RE2 classes (\p{Han}) whose characters all lie in ``ranges``
+    # Without spaces between words, a gap stays open far longer and a set's automaton grows
+    # much faster: on Chinese adverts 26 gapped patterns a set took 1.1-1.8 ms, 8 a set 0.01 ms.
+    gapped_per_set: int
+
+    def holds(self, low: int, high: int) -> bool:
+        return any(first <= low and high <= last for first, last in self.ranges)
+
+    def character_class(self) -> str:
+        return "[" + "".join(f"\\x{{{low:x}}}-\\x{{{high:x}}}" for low, high in self.ranges) + "]"
+
+
+# Chinese and Thai patterns, 386 of 841, need these; an English advert holds neither and skips
+# them. CJK is taken broadly (Han, kana, Hangul, CJK punctuation and full-width forms): any
+# ranges are exact, as long as the text is checked against the same ones.
+_SCRIPTS = (
+    _Script("CJK", ((0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x2FF0, 0x9FFF), (0xA960, 0xA97F),
+                    (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
+                    (0x16FE0, 0x16FFF), (0x1AFF0, 0x1B16F), (0x1F200, 0x1F2FF),
+                    (0x20000, 0x3FFFF)),
+            ("Han", "Hiragana", "Katakana", "Hangul"), gapped_per_set=6),
+    _Script("Thai", ((0x0E00, 0x0E7F),), ("Thai",), gapped_per_set=6),
+)
+_LOWEST_SCRIPT_CHARACTER = chr(min(low for script in _SCRIPTS for low, _ in script.ranges))
+# \p{Han} and the like become one private-use character (Plane 15, which no pattern uses) per
+# script before Python's parser reads the pattern, which it could not otherwise.
+_PROPERTY_STAND_IN = 0xF0000
+_PROPERTY_CLASS = re.compile(r"\\(?:\\|p\{(\w+)\})")
+# Syntax that Python's parser reads differently from RE2, or that RE2 rejects: case folding,
+# "{,n}" (a literal in RE2), POSIX classes, \u, \U and \N escapes, and the stand-ins
+# themselves. A pattern with any is not analysed (it is searched in every text).
+_NOT_ANALYSED = re.compile(
+    r"\(\?[a-zA-Z-]*i|\{,|\[:\^?[a-z]+:\]|\\[uUN]|[\U000F0000-\U000FFFFF]")
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+_WORD_GAP = re.compile(r"(?:\[\^(?:\\.|[^]\\])*\]|\.|\\[SWD])\*")
 
 
 def _relaxed(pattern: str) -> str:
@@ -113,37 +164,156 @@ def _prefilter_pattern(pattern: str) -> str:
     return relaxed
 
 
-def _pattern_sets(catalogue: Catalogue) -> list[tuple[int, Any]]:
-    entry = _PATTERN_SETS.get(id(catalogue))
+def _stand_in(match: re.Match[str]) -> str:
+    """An escape ``\\p{Han}`` as its script's stand-in character; anything else as written."""
+    for number, script in enumerate(_SCRIPTS):
+        if match.group(1) in script.properties:
+            return chr(_PROPERTY_STAND_IN + number)
+    return match.group()
+
+
+def _inside(low: int, high: int, number: int) -> bool:
+    """Whether code points ``low`` to ``high`` all belong to script ``number``."""
+    return low == high == _PROPERTY_STAND_IN + number or _SCRIPTS[number].holds(low, high)
+
+
+def _always_holds(items: Any, number: int) -> bool:
+    """Whether every string that the parsed sequence ``items`` matches holds a character of
+    script ``number``: one of its items always does. A part not understood never counts."""
+    for operator, argument in items:
+        if operator is sre.LITERAL:
+            holds = _inside(argument, argument, number)
+        elif operator is sre.IN:  # a class; negated ones and \d, \w, \s never count
+            holds = bool(argument) and all(
+                (kind is sre.LITERAL and _inside(value, value, number))
+                or (kind is sre.RANGE and _inside(value[0], value[1], number))
+                for kind, value in argument)
+        elif operator is sre.SUBPATTERN:
+            holds = _always_holds(argument[-1], number)
+        elif operator is sre.BRANCH:
+            holds = all(_always_holds(branch, number) for branch in argument[1])
+        elif operator in _REPEATS:
+            holds = argument[0] > 0 and _always_holds(argument[2], number)
+        else:  # anchors, which match no character; nothing else is RE2 syntax
+            holds = False
+        if holds:
+            return True
+    return False
+
+
+def _required_script(pattern: str) -> int | None:
+    """The index in ``_SCRIPTS`` of a script that every match of ``pattern`` holds a character
+    of, or None where the pattern's syntax does not show one.
+
+    Read by Python's own regex parser, which takes the RE2 syntax the catalogue uses; what it
+    rejects, or might read differently (``_NOT_ANALYSED``), is not analysed. The answer errs
+    one way only: None for a pattern that does need a script costs time, never a match."""
+    if max(pattern, default="\0") < _LOWEST_SCRIPT_CHARACTER and "\\p{" not in pattern:
+        return None
+    if _NOT_ANALYSED.search(pattern):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "possible nested set" and the like: not analysed
+            parsed = sre_parse.parse(_PROPERTY_CLASS.sub(_stand_in, pattern))
+    except (re.error, Warning, RecursionError, OverflowError):
+        return None
+    for number in range(len(_SCRIPTS)):
+        if _always_holds(parsed, number):
+            return number
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _PrefilterSet:
+    """An re2.Set of relaxed patterns, and what each of its members stands for."""
+
+    matcher: Any  # re2.Set
+    members: tuple[int, ...]  # a pattern's index in the catalogue, or ~n: the text holds script n
+    script: int | None  # searched only in texts that hold this script; None: in every text
+
+
+# The prefilter of each catalogue, by id (a Catalogue holds dicts, so it is not hashable).
+_PREFILTERS: dict[int, tuple[Catalogue, tuple[_PrefilterSet, ...]]] = {}
+
+
+def _spread(items: list[int], most: int) -> list[list[int]]:
+    """``items`` cut into as few runs of at most ``most`` as can be, of even length."""
+    if not items:
+        return []
+    size = -(-len(items) // -(-len(items) // most))
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _build_prefilter(catalogue: Catalogue) -> tuple[_PrefilterSet, ...]:
+    """The sets, those searched in every text first: they also tell which scripts a text holds
+    (one member per script, at no extra pass), which the others need."""
+    patterns = catalogue.patterns
+    relaxed = [_prefilter_pattern(compiled.regex.pattern) for compiled in patterns]
+    required = [_required_script(compiled.regex.pattern) for compiled in patterns]
+    built = []
+    for script in (None, *range(len(_SCRIPTS))):
+        # Patterns of one language together: their sets' automata come out smaller.
+        indexes = sorted((index for index, needed in enumerate(required) if needed == script),
+                         key=lambda index: (patterns[index].language, index))
+        gapped = [index for index in indexes if _WORD_GAP.search(relaxed[index])]
+        plain = [index for index in indexes if not _WORD_GAP.search(relaxed[index])]
+        if script is None:
+            plain = [~number for number in range(len(_SCRIPTS))] + plain
+        gapped_per_set = _GAPPED_PER_SET if script is None else _SCRIPTS[script].gapped_per_set
+        options = re2.Options()
+        options.max_mem = _SET_MEMORY
+        for group, most in ((plain, _PLAIN_PER_SET), (gapped, gapped_per_set)):
+            for members in _spread(group, most):
+                matcher = re2.Set.SearchSet(options)
+                for member in members:
+                    matcher.Add(relaxed[member] if member >= 0
+                                else _SCRIPTS[~member].character_class())
+                matcher.Compile()
+                built.append(_PrefilterSet(matcher, tuple(members), script))
+    return tuple(built)
+
+
+def _prefilter(catalogue: Catalogue) -> tuple[_PrefilterSet, ...]:
+    entry = _PREFILTERS.get(id(catalogue))
     if entry is not None and entry[0] is catalogue:
         return entry[1]
-    options = re2.Options()
-    options.max_mem = _SET_MEMORY
-    sets = []
-    for first in range(0, len(catalogue.patterns), _PATTERNS_PER_SET):
-        pattern_set = re2.Set.SearchSet(options)
-        for compiled in catalogue.patterns[first : first + _PATTERNS_PER_SET]:
-            # The pattern as compiled (NFKC-folded), relaxed.
-            pattern_set.Add(_prefilter_pattern(compiled.regex.pattern))
-        pattern_set.Compile()
-        sets.append((first, pattern_set))
-    _PATTERN_SETS[id(catalogue)] = (catalogue, sets)
-    return sets
+    built = _build_prefilter(catalogue)
+    _PREFILTERS[id(catalogue)] = (catalogue, built)
+    return built
+
+
+def _candidates_many(catalogue: Catalogue, encoded: Sequence[bytes]) -> list[list[int]]:
+    """For each UTF-8 text, the indexes of the catalogue's patterns that may match it, in order:
+    every one that matches, plus the few whose relaxed form matches but whose exact form does
+    not."""
+    searched = _DIRECT_SEARCHES.get(id(catalogue), 0)
+    if searched + len(encoded) <= _DIRECT_SEARCH_LIMIT and id(catalogue) not in _PREFILTERS:
+        _DIRECT_SEARCHES[id(catalogue)] = searched + len(encoded)
+        return [[index for index, compiled in enumerate(catalogue.patterns)
+                 if compiled.regex.search(text)] for text in encoded]
+    every_text = range(len(encoded))
+    holding: list[list[int]] = [[] for _ in _SCRIPTS]  # per script, the texts that hold it
+    found: list[list[int]] = [[] for _ in encoded]
+    # A set at a time over all texts rather than a text at a time: the set's automaton stays in
+    # the CPU's caches.
+    for prefilter in _prefilter(catalogue):
+        match, members = prefilter.matcher.Match, prefilter.members
+        for number in every_text if prefilter.script is None else holding[prefilter.script]:
+            for position in match(encoded[number]) or ():
+                member = members[position]
+                if member >= 0:
+                    found[number].append(member)
+                else:
+                    holding[~member].append(number)
+    for candidates in found:
+        candidates.sort()
+    return found
 
 
 def _candidate_patterns(catalogue: Catalogue, text: str) -> list[int]:
-    """The indexes of the catalogue's patterns that may match ``text``, in order: every one
-    that matches, plus the few whose relaxed form matches but whose exact form does not."""
-    encoded = text.encode("utf-8")  # once, rather than once per set
-    searched = _DIRECT_SEARCHES.get(id(catalogue), 0)
-    if searched < _DIRECT_SEARCH_LIMIT and id(catalogue) not in _PATTERN_SETS:
-        _DIRECT_SEARCHES[id(catalogue)] = searched + 1
-        return [index for index, compiled in enumerate(catalogue.patterns)
-                if compiled.regex.search(encoded)]
-    found: list[int] = []
-    for first, pattern_set in _pattern_sets(catalogue):
-        found.extend(first + index for index in pattern_set.Match(encoded) or ())
-    return sorted(found)
+    """The indexes of the catalogue's patterns that may match ``text``, in order."""
+    return _candidates_many(catalogue, (text.encode("utf-8"),))[0]
 
 
 def _matching_patterns(catalogue: Catalogue, text: str) -> list[int]:
@@ -152,20 +322,39 @@ def _matching_patterns(catalogue: Catalogue, text: str) -> list[int]:
             if catalogue.patterns[index].regex.search(text)]
 
 
-def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
-    """Fire every pattern flag that matches the folded text, collecting its evidence."""
+def _spans(regex: Any, text: str, encoded: bytes) -> Iterator[tuple[int, int]]:
+    """The spans of ``regex``'s matches in ``text``, in characters, searched in its UTF-8 form:
+    given a str, the re2 module would encode it again and count characters from the start."""
+    if len(encoded) == len(text):  # ASCII: a byte is a character
+        for match in regex.finditer(encoded):
+            yield match.start(), match.end()
+        return
+    byte_offset = character_offset = 0
+    for match in regex.finditer(encoded):
+        start = character_offset + len(encoded[byte_offset : match.start()].decode("utf-8"))
+        end = start + len(encoded[match.start() : match.end()].decode("utf-8"))
+        byte_offset, character_offset = match.end(), end
+        yield start, end
+
+
+def _confirmed_hits(catalogue: Catalogue, folded: Folded, encoded: bytes,
+                    candidates: list[int]) -> list[Hit]:
+    """Fire each flag whose candidate patterns match the folded text (``encoded`` is its UTF-8
+    form), collecting evidence."""
+    if not candidates:
+        return []
     spans: dict[int, list[Evidence]] = defaultdict(list)
     seen: dict[int, set[tuple[int, int]]] = defaultdict(set)
     # A candidate that does not match yields no span: finditer confirms and finds spans at once.
-    for pattern_index in _candidate_patterns(catalogue, folded.text):
+    for pattern_index in candidates:
         compiled = catalogue.patterns[pattern_index]
         flag_spans = spans[compiled.flag_index]
-        for match in compiled.regex.finditer(folded.text):
+        for match_start, match_end in _spans(compiled.regex, folded.text, encoded):
             if len(flag_spans) >= MAX_EVIDENCE_PER_FLAG:
                 break
-            if match.end() == match.start():
+            if match_end == match_start:
                 continue
-            start, end = folded.source_span(match.start(), match.end())
+            start, end = folded.source_span(match_start, match_end)
             if (start, end) in seen[compiled.flag_index]:
                 continue
             seen[compiled.flag_index].add((start, end))
@@ -175,6 +364,19 @@ def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
         for index, evidence in sorted(spans.items())
         if evidence
     ]
+
+
+def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
+    """Fire every pattern flag that matches the folded text, collecting its evidence."""
+    return match_patterns_many(catalogue, (folded,))[0]
+
+
+def match_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]) -> list[list[Hit]]:
+    """``match_patterns`` for each folded text, its prefilter run a set at a time over all."""
+    encoded = [folded.text.encode("utf-8") for folded in foldeds]  # once, not once per set
+    candidates = _candidates_many(catalogue, encoded)
+    return [_confirmed_hits(catalogue, folded, text, found)
+            for folded, text, found in zip(foldeds, encoded, candidates, strict=True)]
 
 
 def _contact_fires(rule: ContactRule, contact: Contact, kinds_present: set[str]) -> bool:
@@ -209,6 +411,8 @@ def match_contacts(catalogue: Catalogue, contacts: tuple[Contact, ...],
 def match_combinations(catalogue: Catalogue, hits: list[Hit]) -> list[Hit]:
     """Fire each combination flag whose required groups or flags have all fired and whose
     ``unless`` entries have not (a text describing victims quotes the bait without offering it)."""
+    if not hits:  # most adverts: only a combination that requires nothing could fire
+        return [Hit(flag, ()) for flag in catalogue.combination_flags if not flag.requires]
     fired_ids = {hit.flag.id for hit in hits}
     by_group: dict[str, list[str]] = defaultdict(list)
     for hit in hits:
@@ -230,6 +434,12 @@ def match_combinations(catalogue: Catalogue, hits: list[Hit]) -> list[Hit]:
     return combined
 
 
+def _with_contacts_and_combinations(catalogue: Catalogue, pattern_hits: list[Hit],
+                                   contacts: tuple[Contact, ...]) -> list[Hit]:
+    hits = match_contacts(catalogue, contacts, pattern_hits)
+    return hits + match_combinations(catalogue, hits)
+
+
 def find_hits(catalogue: Catalogue, text: str | Folded,
               contacts: tuple[Contact, ...] | None = None) -> list[Hit]:
     """All flags that fire on ``text``: pattern and contact flags first, then combinations.
@@ -237,5 +447,15 @@ def find_hits(catalogue: Catalogue, text: str | Folded,
     folded = text if isinstance(text, Folded) else fold(text)
     if contacts is None:
         contacts = find_contacts(folded) if catalogue.contact_flags else ()
-    hits = match_contacts(catalogue, contacts, match_patterns(catalogue, folded))
-    return hits + match_combinations(catalogue, hits)
+    return _with_contacts_and_combinations(catalogue, match_patterns(catalogue, folded), contacts)
+
+
+def find_hits_many(catalogue: Catalogue, foldeds: Sequence[Folded],
+                   contacts: Sequence[tuple[Contact, ...]]) -> list[list[Hit]]:
+    """``find_hits`` for each folded advert and its contacts, in order: the same hits, with the
+    prefilter run a set at a time over all adverts, which keeps each set's automaton in the
+    CPU's caches (pass chunks of a few hundred adverts)."""
+    if len(foldeds) != len(contacts):
+        raise ValueError(f"{len(foldeds)} adverts but {len(contacts)} tuples of contacts")
+    return [_with_contacts_and_combinations(catalogue, hits, found)
+            for hits, found in zip(match_patterns_many(catalogue, foldeds), contacts, strict=True)]
