@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 import re2
@@ -167,6 +168,11 @@ def test_gated_prefilter_equals_searching_every_pattern(text: str) -> None:
     assert _matching_patterns(CATALOGUE, folded) == _brute_force(folded)
 
 
+def _character_spans(regex: Any, text: str) -> list[tuple[int, int]]:
+    """What the re2 module reports for a str, empty matches left out."""
+    return [m.span() for m in regex.finditer(text) if m.end() > m.start()]
+
+
 @PROPERTY
 @given(mixed_text)
 def test_spans_in_bytes_are_the_spans_in_characters(text: str) -> None:
@@ -174,7 +180,7 @@ def test_spans_in_bytes_are_the_spans_in_characters(text: str) -> None:
     encoded = folded.encode("utf-8")
     for index in _candidate_patterns(CATALOGUE, folded):
         regex = CATALOGUE.patterns[index].regex
-        assert list(_spans(regex, folded, encoded)) == [m.span() for m in regex.finditer(folded)]
+        assert list(_spans(regex, folded, encoded)) == _character_spans(regex, folded)
 
 
 def test_spans_of_every_pattern_in_the_samples_are_the_spans_in_characters() -> None:
@@ -182,7 +188,14 @@ def test_spans_of_every_pattern_in_the_samples_are_the_spans_in_characters() -> 
         encoded = text.encode("utf-8")
         for index in _candidate_patterns(CATALOGUE, text):
             regex = CATALOGUE.patterns[index].regex
-            assert list(_spans(regex, text, encoded)) == [m.span() for m in regex.finditer(text)]
+            assert list(_spans(regex, text, encoded)) == _character_spans(regex, text)
+
+
+@pytest.mark.parametrize("pattern", [r"\b", "é*", r"\b\w*", "(?:中|x)?", "ไ*ท"])
+def test_spans_skip_empty_matches_even_inside_a_character(pattern: str) -> None:
+    regex = re2.compile(pattern)
+    for text in ("aébé中文 xx ไทย", "中", "é", "ไทไท", "abc"):
+        assert list(_spans(regex, text, text.encode("utf-8"))) == _character_spans(regex, text)
 
 
 def _chunks_of_hits(texts: list[str], size: int) -> list[list[object]]:

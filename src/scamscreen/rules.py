@@ -323,17 +323,22 @@ def _matching_patterns(catalogue: Catalogue, text: str) -> list[int]:
 
 
 def _spans(regex: Any, text: str, encoded: bytes) -> Iterator[tuple[int, int]]:
-    """The spans of ``regex``'s matches in ``text``, in characters, searched in its UTF-8 form:
-    given a str, the re2 module would encode it again and count characters from the start."""
-    if len(encoded) == len(text):  # ASCII: a byte is a character
-        for match in regex.finditer(encoded):
-            yield match.start(), match.end()
-        return
+    """The spans of ``regex``'s non-empty matches in ``text``, in characters, searched in its
+    UTF-8 form: given a str, the re2 module would encode it again and count characters from
+    the start. (After an empty match the search goes on a byte later, maybe inside a
+    character, where no non-empty match can start.)"""
+    ascii_only = len(encoded) == len(text)  # then a byte is a character
     byte_offset = character_offset = 0
     for match in regex.finditer(encoded):
-        start = character_offset + len(encoded[byte_offset : match.start()].decode("utf-8"))
-        end = start + len(encoded[match.start() : match.end()].decode("utf-8"))
-        byte_offset, character_offset = match.end(), end
+        byte_start, byte_end = match.start(), match.end()
+        if byte_start == byte_end:
+            continue
+        if ascii_only:
+            yield byte_start, byte_end
+            continue
+        start = character_offset + len(encoded[byte_offset:byte_start].decode("utf-8"))
+        end = start + len(encoded[byte_start:byte_end].decode("utf-8"))
+        byte_offset, character_offset = byte_end, end
         yield start, end
 
 
@@ -352,8 +357,6 @@ def _confirmed_hits(catalogue: Catalogue, folded: Folded, encoded: bytes,
         for match_start, match_end in _spans(compiled.regex, folded.text, encoded):
             if len(flag_spans) >= MAX_EVIDENCE_PER_FLAG:
                 break
-            if match_end == match_start:
-                continue
             start, end = folded.source_span(match_start, match_end)
             if (start, end) in seen[compiled.flag_index]:
                 continue
