@@ -11,7 +11,7 @@ from scamscreen.contacts import find_contacts
 from scamscreen.errors import InputError
 from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
-from scamscreen.rules import find_hits
+from scamscreen.rules import find_hits, find_hits_many
 from scamscreen.scoring import Assessment, Calibration, combine
 
 # One advert is a few KB; 100,000 characters is far beyond any real ad. Longer input is
@@ -98,8 +98,7 @@ class Screener:
             screened.append(text[:MAX_CHARS])
         folded = [fold(text) for text in screened]
         contacts = [find_contacts(item) for item in folded]
-        hits = [find_hits(self.catalogue, item, found)
-                for item, found in zip(folded, contacts, strict=True)]
+        hits = find_hits_many(self.catalogue, folded, contacts)
         predictions: list[Prediction | None] = [None] * len(folded)
         if self.model:
             predictions = list(self.model.predict_many(
