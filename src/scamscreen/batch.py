@@ -30,8 +30,10 @@ from scamscreen.io.readers import Record
 from scamscreen.scoring import Assessment
 from scamscreen.screener import MAX_CHARS, Screener
 
-# Adverts per chunk sent to a worker: large enough that inter-process overhead is small.
-CHUNK_SIZE = 128
+# Adverts per chunk: screened a stage at a time (Screener.screen_chunk), so larger chunks keep
+# each stage's tables in cache longer. 20,000 EMSCAD ads, --jobs 2: 7.8 s at 128, 7.25 at 256,
+# 7.0-7.3 at 512.
+CHUNK_SIZE = 512
 # Chunks in flight per worker: enough to keep workers busy while the main process writes.
 CHUNKS_IN_FLIGHT = 3
 # Fewer adverts than this are screened in this process: starting workers would cost more.
