@@ -6,7 +6,14 @@ import json
 from pathlib import Path
 
 from scamscreen import screen
-from scamscreen.batch import MIN_ITEMS_FOR_WORKERS, BatchSummary, row_problem, screen_batch
+from scamscreen.batch import (
+    MIN_ITEMS_FOR_WORKERS,
+    BatchSummary,
+    ScreenerSettings,
+    WorkerPool,
+    row_problem,
+    screen_batch,
+)
 from scamscreen.io.readers import Record
 from scamscreen.screener import MAX_CHARS
 
@@ -59,3 +66,13 @@ def test_worker_processes_give_the_same_results_in_order() -> None:
     assert [r.id for r in pooled] == [str(n) for n in range(1, len(texts) + 1)]
     assert [(r.score, r.flags, r.probability, r.error) for r in pooled] == [
         (r.score, r.flags, r.probability, r.error) for r in alone]
+
+
+def test_a_pool_started_ahead_screens_like_one_process() -> None:
+    texts = (SAMPLES * (MIN_ITEMS_FOR_WORKERS // len(SAMPLES) + 2))[: MIN_ITEMS_FOR_WORKERS + 7]
+    alone = [(r.score, r.flags, r.probability) for r in screen_batch(texts, jobs=1)]
+    with WorkerPool(ScreenerSettings(), 2) as pool:
+        pooled = [(r.score, r.flags, r.probability) for r in screen_batch(texts, pool=pool)]
+        few = list(screen_batch(texts[:3], pool=pool))  # too few for workers: screened here
+    assert pooled == alone
+    assert [r.score for r in few] == [score for score, _, _ in alone[:3]]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from scamscreen.batch import MIN_ITEMS_FOR_WORKERS
 from scamscreen.cli import app
 
 runner = CliRunner()
@@ -89,6 +90,40 @@ def test_bad_invocations_exit_2_with_one_line_and_write_nothing(
     out = tmp_path / "never.csv"
     filled = [a.format(csv=ads_csv, binary=binary) for a in arguments]
     result = runner.invoke(app, ["batch", *filled, "-o", str(out)])
+    assert result.exit_code == 2
+    assert "error" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def _big_csv(path: Path, rows: int) -> Path:
+    """Over 1 MiB, so that the command starts its workers before opening the file."""
+    filler = " ".join(["Customer service role, free visa, message on Telegram."] * 40)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ref", "text"])
+        for number in range(rows):
+            writer.writerow([f"r{number}", f"{number} {filler}" if number != 5 else ""])
+    assert path.stat().st_size > 1 << 20
+    return path
+
+
+def test_a_big_file_is_screened_by_workers_started_ahead(tmp_path: Path) -> None:
+    source = _big_csv(tmp_path / "big.csv", MIN_ITEMS_FOR_WORKERS + 100)
+    out, alone = tmp_path / "out.csv", tmp_path / "alone.csv"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "-q", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    runner.invoke(app, ["batch", str(source), "-o", str(alone), "-q", "--jobs", "1"])
+    assert out.read_bytes() == alone.read_bytes()
+    rows = _read_csv(out)
+    assert len(rows) == MIN_ITEMS_FOR_WORKERS + 100
+    assert rows[5]["error"] and not rows[6]["error"]
+
+
+def test_a_big_file_with_an_unknown_column_still_exits_2(tmp_path: Path) -> None:
+    source = _big_csv(tmp_path / "big.csv", 600)
+    out = tmp_path / "never.csv"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "--jobs", "2",
+                                 "--text-column", "nope"])
     assert result.exit_code == 2
     assert "error" in result.output and len(result.output.strip().splitlines()) == 1
     assert not out.exists()

@@ -13,9 +13,10 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
-    from scamscreen.batch import BatchResult, BatchSummary
+    from scamscreen.batch import BatchResult, BatchSummary, ScreenerSettings, WorkerPool
     from scamscreen.io.readers import Source
     from scamscreen.scoring import Assessment
     from scamscreen.screener import Screener
@@ -411,8 +412,7 @@ def batch(
 ) -> None:
     """Screen every advert in a file: one output row per input row, in order, with score, band,
     flags, reason, classifier probability and error."""
-    from scamscreen.batch import ScreenerSettings, default_jobs, run_batch
-    from scamscreen.io.readers import open_input
+    from scamscreen.batch import ScreenerSettings, WorkerPool, default_jobs
     from scamscreen.io.writers import OUTPUT_FORMATS
     from scamscreen.io.writers import output_format as pick_format
 
@@ -437,10 +437,40 @@ def batch(
         return
     if scheduler is not None or output_dir is not None:
         fail("--scheduler and --output-dir go with --engine dask")
+    workers = jobs or default_jobs()
+    linking = link_ads or report_path is not None
+    with contextlib.ExitStack() as cleanup:
+        pool = None
+        if workers > 1 and not linking and _worth_starting_workers(input_path):
+            pool = cleanup.enter_context(WorkerPool(settings, workers))
+        _batch_local(input_path, output, settings, pool, quiet=quiet, input_format=input_format,
+                     encoding=encoding, delimiter=delimiter, text_columns=text_column or (),
+                     id_column=id_column, fmt=pick_format(output, output_format),
+                     sort=sort == "score", jobs=workers, top=top, link_ads=link_ads,
+                     report_path=report_path)
+
+
+def _worth_starting_workers(input_path: str) -> bool:
+    """Whether to start worker processes before opening the input: for a file big enough to
+    be screened in workers anyway (a few hundred adverts or more)."""
+    try:
+        return Path(input_path).is_file() and Path(input_path).stat().st_size >= 1 << 20
+    except OSError:
+        return False
+
+
+def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings,
+                 pool: WorkerPool | None, *, quiet: bool, input_format: str | None,
+                 encoding: str | None, delimiter: str | None, text_columns: Sequence[str],
+                 id_column: str | None, fmt: str, sort: bool, jobs: int, top: int,
+                 link_ads: bool, report_path: Path | None) -> None:
+    from scamscreen.batch import run_batch
+    from scamscreen.io.readers import open_input
+
     try:
         settings.build()  # a bad model or prior stops here, before any work
         source = open_input(input_path, input_format=input_format, encoding=encoding,
-                            delimiter=delimiter, text_columns=text_column or (),
+                            delimiter=delimiter, text_columns=text_columns,
                             id_column=id_column)
     except ScamscreenError as error:
         fail(str(error))
@@ -448,9 +478,8 @@ def batch(
     if not quiet:
         for note in source.notes:
             errors.print(f"[dim]{note}[/]")
-    run = {"fmt": pick_format(output, output_format), "sort": sort == "score",
-           "settings": settings, "jobs": jobs or default_jobs(),
-           "keep_top": top if output is None else 0}
+    run = {"fmt": fmt, "sort": sort, "settings": settings, "jobs": jobs,
+           "keep_top": top if output is None else 0, "pool": pool}
     if link_ads or report_path is not None:
         _batch_link_report(source, output, run, link_ads, report_path, quiet, errors)
         return

@@ -311,6 +311,10 @@ class TextModel:
             predictions.append(self._explained(indexes[a:b], contributions[a:b], top))
         return predictions
 
+    def prepare_for_many(self) -> None:
+        """Build the lookup ``predict_many`` uses (~50 ms), before the first call needs it."""
+        self._pair_lookup()
+
     def _pair_lookup(self) -> _PairLookup:
         if self._pairs is None:
             self._pairs = _PairLookup(self.terms)

@@ -285,6 +285,12 @@ def _prefilter(catalogue: Catalogue) -> tuple[_PrefilterSet, ...]:
     return built
 
 
+def prepare_prefilter(catalogue: Catalogue) -> None:
+    """Build the catalogue's prefilter sets now (~0.25 s) instead of on the first chunk of
+    adverts: for a batch worker, whose first adverts are not worth searching directly."""
+    _prefilter(catalogue)
+
+
 def _candidates_many(catalogue: Catalogue, encoded: Sequence[bytes]) -> list[list[int]]:
     """For each UTF-8 text, the indexes of the catalogue's patterns that may match it, in order:
     every one that matches, plus the few whose relaxed form matches but whose exact form does

@@ -11,7 +11,7 @@ from scamscreen.contacts import find_contacts
 from scamscreen.errors import InputError
 from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
-from scamscreen.rules import find_hits, find_hits_many
+from scamscreen.rules import find_hits, find_hits_many, prepare_prefilter
 from scamscreen.scoring import Assessment, Calibration, combine
 
 # One advert is a few KB; 100,000 characters is far beyond any real ad. Longer input is
@@ -111,6 +111,14 @@ class Screener:
                                         prevalence, self.calibration, contacts[index], warnings,
                                         len(screened[index]))
         return results  # type: ignore[return-value]  # every position is filled above
+
+    def prepare_for_chunks(self) -> None:
+        """Build now what ``screen_chunk`` otherwise builds on its first call (the rules'
+        prefilter sets, the classifier's word-pair lookup): for a batch worker, which can do
+        this while its first chunk is still being read."""
+        prepare_prefilter(self.catalogue)
+        if self.model:
+            self.model.prepare_for_many()
 
     def screen_many(self, texts: Iterable[str], chunk_size: int = 128
                     ) -> Iterator[Assessment | InputError]:
