@@ -244,7 +244,8 @@ def analyze(text: str) -> list[str]:
 
 def vectorize(model, text: str) -> dict[int, float]:
     counts = Counter(model.vocabulary[t] for t in analyze(text) if t in model.vocabulary)
-    weights = {index: (1.0 + math.log(count)) * model.idf[index] for index, count in counts.items()}
+    idf = model.idf
+    weights = {index: (1.0 + math.log(count)) * idf[index] for index, count in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values()))
     if norm == 0:
         return {}
@@ -254,7 +255,8 @@ def vectorize(model, text: str) -> dict[int, float]:
 def predict(model, text: str, top: int = 8):
     """(probability, log_odds, terms_up, terms_down) as the served model computed them."""
     vector = vectorize(model, text)
-    contributions = [(index, value * model.coef[index]) for index, value in vector.items()]
+    coef = model.coef
+    contributions = [(index, value * coef[index]) for index, value in vector.items()]
     log_odds = model.intercept + sum(c for _, c in contributions)
     contributions.sort(key=lambda item: item[1])
     up = [(model.terms[i], c) for i, c in reversed(contributions[-top:]) if c > 0]

@@ -127,3 +127,26 @@ def test_a_big_file_with_an_unknown_column_still_exits_2(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "error" in result.output and len(result.output.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("trust", [False, True])
+def test_a_tampered_model_stops_a_big_batch_before_any_work(tmp_path: Path, trust: bool) -> None:
+    from scamscreen.model import shipped_model_path
+
+    source = _big_csv(tmp_path / "big.csv", 500)
+    model = tmp_path / "model.json"
+    model.write_bytes(shipped_model_path().read_bytes().replace(b'"intercept"', b'"x"', 1))
+    out = tmp_path / "never.csv"
+    arguments = ["batch", str(source), "-o", str(out), "--jobs", "2", "--model", str(model)]
+    result = runner.invoke(app, arguments + (["--trust-model"] if trust else []))
+    assert result.exit_code == 2
+    assert ("malformed" if trust else "not the model this release ships") in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_the_shipped_model_is_checked_without_loading_it() -> None:
+    from scamscreen.batch import ScreenerSettings
+
+    ScreenerSettings().validate()  # the release's own model passes
+    with pytest.raises(Exception, match="strictly between"):
+        ScreenerSettings(prior=1.5).validate()

@@ -28,14 +28,15 @@ from typing import Any
 from scamscreen.errors import InputError
 from scamscreen.io.readers import Record
 from scamscreen.scoring import Assessment
-from scamscreen.screener import MAX_CHARS, Screener
+from scamscreen.screener import MAX_CHARS, PRIOR_RANGE_MESSAGE, Screener
 
 # Adverts per chunk: screened a stage at a time (Screener.screen_chunk), so larger chunks keep
 # each stage's tables in cache longer. 20,000 EMSCAD ads, --jobs 2: 7.8 s at 128, 7.25 at 256,
 # 7.0-7.3 at 512.
 CHUNK_SIZE = 512
-# Chunks in flight per worker: enough to keep workers busy while the main process writes.
-CHUNKS_IN_FLIGHT = 3
+# Chunks in flight per worker: one being screened, one waiting, so a worker never idles while
+# the main process writes; more only holds more adverts in memory (3 cost the main ~25 MB).
+CHUNKS_IN_FLIGHT = 2
 # Fewer adverts than this are screened in this process: starting workers would cost more.
 MIN_ITEMS_FOR_WORKERS = 2 * CHUNK_SIZE
 # A row whose text has more than this share of control or replacement characters is binary.
@@ -56,6 +57,21 @@ class ScreenerSettings:
     model_path: Path | None = None
     trust_model: bool = False
     use_model: bool = True
+
+    def validate(self) -> None:
+        """Raise what ``build`` would raise for a bad prior or model file, without keeping a
+        screener here: a batch's main process only reads and writes, and a loaded model is
+        ~30 MB that it would hold for nothing while its workers each load their own."""
+        from scamscreen.model import load_model, verify_model_file
+
+        if self.prior is not None and not 0 < self.prior < 1:
+            raise InputError(PRIOR_RANGE_MESSAGE)
+        if not self.use_model:
+            return
+        if self.model_path is None:
+            verify_model_file()  # the shipped model: its checksum vouches for the contents
+        else:
+            load_model(self.model_path, trust=self.trust_model)  # a user's file: parse it now
 
     def build(self) -> Screener:
         from scamscreen.model import load_model

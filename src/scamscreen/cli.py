@@ -468,7 +468,7 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
     from scamscreen.io.readers import open_input
 
     try:
-        settings.build()  # a bad model or prior stops here, before any work
+        settings.validate()  # a bad model or prior stops here, before any work
         source = open_input(input_path, input_format=input_format, encoding=encoding,
                             delimiter=delimiter, text_columns=text_columns,
                             id_column=id_column)

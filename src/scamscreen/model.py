@@ -209,10 +209,17 @@ class TextModel:
             raise ModelError("model file is malformed: the calibration prior must be in (0, 1)")
         self.terms = terms
         self.vocabulary = dict(zip(terms, range(len(terms)), strict=True))
-        self.idf: list[float] = self._idf.tolist()
-        self.coef: list[float] = self._coef.tolist()
         self.checksum = checksum
         self._pairs: _PairLookup | None = None  # built on first predict_many
+
+    # As lists on request only: 70,000 Python floats each are ~2 MB a process holds for nothing.
+    @property
+    def idf(self) -> list[float]:
+        return self._idf.tolist()  # type: ignore[no-any-return]
+
+    @property
+    def coef(self) -> list[float]:
+        return self._coef.tolist()  # type: ignore[no-any-return]
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -497,13 +504,14 @@ def parse_model(data: bytes, checksum: str) -> TextModel:
     return TextModel(payload, checksum)
 
 
-def load_model(path: Path | None = None, *, trust: bool = False) -> TextModel:
-    """Load a model, refusing any file whose checksum is not the shipped one unless trusted.
+def verify_model_file(path: Path | None = None) -> None:
+    """Raise ``ModelError`` unless ``path`` (the shipped model by default) is the model this
+    release ships, without parsing it: what ``load_model`` checks first, for a process that
+    only needs to know that its workers will load it."""
+    _read_verified(path or shipped_model_path(), trust=False)
 
-    The format is data only, but a model still decides scores: a file swapped on disk must not
-    silently change what caseworkers see, so only the release's own model loads by default.
-    """
-    target = path or shipped_model_path()
+
+def _read_verified(target: Path, *, trust: bool) -> tuple[bytes, str]:
     try:
         data = target.read_bytes()
     except FileNotFoundError:
@@ -516,6 +524,16 @@ def load_model(path: Path | None = None, *, trust: bool = False) -> TextModel:
             f"model file {target} is not the model this release ships (sha256 {checksum[:12]}…); "
             "pass --trust-model to use it anyway"
         )
+    return data, checksum
+
+
+def load_model(path: Path | None = None, *, trust: bool = False) -> TextModel:
+    """Load a model, refusing any file whose checksum is not the shipped one unless trusted.
+
+    The format is data only, but a model still decides scores: a file swapped on disk must not
+    silently change what caseworkers see, so only the release's own model loads by default.
+    """
+    data, checksum = _read_verified(path or shipped_model_path(), trust=trust)
     return parse_model(data, checksum)
 
 

@@ -17,6 +17,7 @@ from scamscreen.scoring import Assessment, Calibration, combine
 # One advert is a few KB; 100,000 characters is far beyond any real ad. Longer input is
 # screened on this prefix, with a warning, so a pasted megabyte can neither hang nor blow up.
 MAX_CHARS = 100_000
+PRIOR_RANGE_MESSAGE = "--prior must be a probability strictly between 0 and 1"
 
 
 def check_text(text: object) -> str:
@@ -54,7 +55,7 @@ class Screener:
             self.model.metadata.get("calibration") if self.model else None
         )
         if prior is not None and not 0 < prior < 1:
-            raise InputError("--prior must be a probability strictly between 0 and 1")
+            raise InputError(PRIOR_RANGE_MESSAGE)
         self.calibration = calibration.with_prior(prior)
 
     def screen(self, text: str) -> Assessment:
