@@ -31,9 +31,9 @@ from scamscreen.scoring import Assessment
 from scamscreen.screener import MAX_CHARS, PRIOR_RANGE_MESSAGE, Screener
 
 # Adverts per chunk: screened a stage at a time (Screener.screen_chunk), so larger chunks keep
-# each stage's tables in cache longer. 20,000 EMSCAD ads, --jobs 2: 7.8 s at 128, 7.25 at 256,
-# 7.0-7.3 at 512.
-CHUNK_SIZE = 512
+# each stage's tables in cache longer, and hold more text at once. 20,000 EMSCAD ads, --jobs
+# 2: 128 took 7.8 s; 256, 6.5 s with workers of ~130 MB; 512, 6.2-6.6 s but ~155 MB each.
+CHUNK_SIZE = 256
 # Chunks in flight per worker: one being screened, one waiting, so a worker never idles while
 # the main process writes; more only holds more adverts in memory (3 cost the main ~25 MB).
 CHUNKS_IN_FLIGHT = 2
