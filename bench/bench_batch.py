@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_batch.py                # 20,000 ads, default --jobs
     .venv/bin/python bench/bench_batch.py --rows 5000 --jobs 1
     .venv/bin/python bench/bench_batch.py --gigabytes 1  # the memory check: a ~1 GB input
+    .venv/bin/python bench/bench_batch.py --per-ad       # also 40,000 ads: start-up vs per ad
 
 The input is built in a temporary folder from the EMSCAD texts in ../shared/data (never copied
 into the repository), or from data/samples/ads.jsonl when they are absent. The run is the real
@@ -119,6 +120,9 @@ def main() -> None:
     parser.add_argument("--gigabytes", type=float, default=0.0,
                         help="build an input of this size instead of --rows ads")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--per-ad", action="store_true",
+                        help="also run twice the rows, to split the time into a fixed start-up "
+                             "and a rate per advert")
     options = parser.parse_args()
     texts, labels, origin = load_texts()
     print(f"machine: {machine()}")
@@ -132,9 +136,19 @@ def main() -> None:
         with (Path(folder) / "out.csv").open(encoding="utf-8", newline="") as handle:
             out_rows = sum(1 for _ in csv.reader(handle)) - 1
         ours = rows / measured["seconds"]
+        doubled = None
+        if options.per_ad:
+            write_input(input_path, texts, 2 * rows, 0)
+            doubled = run_cli(input_path, Path(folder) / "out.csv", options.jobs)["seconds"]
         baseline = sklearn_baseline(texts, labels, min(rows, 20_000))
     print(f"scamscreen batch: {ours:,.0f} ads/s ({measured['seconds']:.1f} s, "
           f"jobs={options.jobs or os.cpu_count()}), rules + classifier, {out_rows:,} rows out")
+    if doubled is not None:
+        # Two runs differ only in rows: the difference is the cost of the extra rows alone.
+        per_ad = rows / (doubled - measured["seconds"])
+        fixed = measured["seconds"] - rows / per_ad
+        print(f"{2 * rows:,} ads: {2 * rows / doubled:,.0f} ads/s ({doubled:.1f} s); "
+              f"so per advert {per_ad:,.0f} ads/s after a fixed start-up of {fixed:.1f} s")
     print(f"peak RSS: {measured['peak_rss_mb_total']:,.0f} MB over all processes, "
           f"{measured['peak_rss_mb_largest_process']:,.0f} MB in the largest")
     print(f"scikit-learn TfidfVectorizer + LogisticRegression predict_proba, one process: "
