@@ -52,8 +52,11 @@ class Hit:
 # language most sets stay near the floor. Per warm 2.7 KB EMSCAD advert, in chunks of 256 ads:
 # 12 sets, ~130 µs; automata after EMSCAD and 200 dense English scam ads: +30 MB (32 a set was
 # as fast, +59 MB; catalogue order +69 MB). Patterns that need a CJK or Thai character run only
-# on text that holds one (``_SCRIPTS``).
-_PLAIN_PER_SET = 250
+# on text that holds one (``_SCRIPTS``). The 239 plain patterns that every text meets go in
+# two sets, not one: RE2 builds each set's automaton lazily, on the first few thousand ads, and
+# one large set took longest to build; over a fresh worker's first 5,120 EMSCAD ads rules took
+# 1.23-1.32 s with one, 1.10-1.13 s with two (steady state 116-135 µs an ad either way).
+_PLAIN_PER_SET = 150
 _GAPPED_PER_SET = 20
 _SET_MEMORY = 32 << 20
 # A bounded repeat allowing at least this many more repetitions than its minimum is relaxed.
