@@ -6,7 +6,8 @@
 Runs in one process on warm state (the catalogue's pattern sets and RE2's automata built by a
 first pass over the same ads), the way a worker spends a long run. Each stage is timed over
 all ads before the next, so a stage's figure includes the cache misses it causes itself.
-`bench/bench_batch.py` is the end-to-end figure; this one says which stage to work on.
+`bench/bench_batch.py` is the end-to-end figure; this one says which stage to work on. Batch
+workers screen chunks (``screen_texts``); the one-by-one lines are what ``screen`` costs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bench_check import machine
 from scamscreen.batch import CHUNK_SIZE, screen_text, screen_texts
 from scamscreen.contacts import find_contacts
 from scamscreen.normalize import fold
-from scamscreen.rules import find_hits
+from scamscreen.rules import find_hits, find_hits_many
 from scamscreen.screener import Screener
 
 
@@ -69,6 +70,11 @@ def main() -> None:
     cost, _ = per_ad_microseconds(lambda chunk: model.predict_many(chunk, 0), folded_chunks,
                                   options.rounds)
     stages.append((f"classifier, chunks of {CHUNK_SIZE}", cost / CHUNK_SIZE))
+    spans = range(0, len(folded), CHUNK_SIZE)
+    cost, _ = per_ad_microseconds(
+        lambda n: find_hits_many(catalogue, folded[n : n + CHUNK_SIZE],
+                                 contacts[n : n + CHUNK_SIZE]), spans, options.rounds)
+    stages.append((f"rules, chunks of {CHUNK_SIZE}", cost / CHUNK_SIZE))
     one_by_one, _ = per_ad_microseconds(lambda t: screen_text(screener, t), texts,
                                         options.rounds)
     chunked, _ = per_ad_microseconds(lambda chunk: screen_texts(screener, chunk), chunks,
