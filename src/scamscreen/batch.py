@@ -159,17 +159,19 @@ def screen_texts(screener: Screener, texts: Sequence[str | None], details: bool 
     (``Screener.screen_chunk``); never raises for a bad row."""
     outcomes: list[Outcome | None] = [None] * len(texts)
     positions: list[int] = []
+    screenable: list[str] = []
     for position, text in enumerate(texts):
         problem = row_problem(text)
-        if problem:
+        if problem or text is None:
             outcomes[position] = (None, None, (), "", None, problem, None)
         else:
             positions.append(position)
+            screenable.append(text)
+    assessments: list[Assessment | Exception]
     try:
-        assessments = screener.screen_chunk([texts[p] for p in positions],  # type: ignore[misc]
-                                            term_explanations=details)
+        assessments = list(screener.screen_chunk(screenable, term_explanations=details))
     except Exception:  # noqa: BLE001 - find the row that failed; the others are screened
-        assessments = [_screen_alone(screener, texts[p]) for p in positions]  # type: ignore[arg-type]
+        assessments = [_screen_alone(screener, text) for text in screenable]
     for position, assessment in zip(positions, assessments, strict=True):
         outcomes[position] = _outcome(assessment, details)
     return outcomes  # type: ignore[return-value]  # every position is filled above

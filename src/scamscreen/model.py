@@ -215,11 +215,11 @@ class TextModel:
     # As lists on request only: 70,000 Python floats each are ~2 MB a process holds for nothing.
     @property
     def idf(self) -> list[float]:
-        return self._idf.tolist()  # type: ignore[no-any-return]
+        return self._idf.tolist()
 
     @property
     def coef(self) -> list[float]:
-        return self._coef.tolist()  # type: ignore[no-any-return]
+        return self._coef.tolist()
 
     def to_payload(self) -> dict[str, Any]:
         return {
