@@ -150,3 +150,37 @@ def test_the_shipped_model_is_checked_without_loading_it() -> None:
     ScreenerSettings().validate()  # the release's own model passes
     with pytest.raises(Exception, match="strictly between"):
         ScreenerSettings(prior=1.5).validate()
+
+
+def test_a_worker_that_cannot_start_is_one_line_and_no_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scamscreen.batch import ScreenerSettings
+
+    source = _big_csv(tmp_path / "big.csv", MIN_ITEMS_FOR_WORKERS + 10)
+    # The check in this process passes; the workers, which load the file themselves, fail.
+    monkeypatch.setattr(ScreenerSettings, "validate", lambda self: None)
+    out = tmp_path / "never.csv"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "--jobs", "2", "-q",
+                                 "--model", str(tmp_path / "missing.json")])
+    assert result.exit_code == 2
+    assert "model file not found" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_killed_worker_is_one_line_and_no_output(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from scamscreen import batch
+
+    def broken(*_: object, **__: object) -> object:
+        raise BrokenProcessPool("a process terminated abruptly")
+
+    monkeypatch.setattr(batch, "run_batch", broken)
+    source = tmp_path / "ads.csv"
+    source.write_text("text\nCustomer service in Cambodia, free visa\n", encoding="utf-8")
+    out = tmp_path / "never.csv"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "-q", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "worker process stopped" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()

@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from scamscreen.errors import InputError
+from scamscreen.errors import InputError, ScamscreenError
 from scamscreen.io.readers import Record
 from scamscreen.scoring import Assessment
 from scamscreen.screener import MAX_CHARS, PRIOR_RANGE_MESSAGE, Screener
@@ -200,9 +200,18 @@ def _outcome(assessment: Assessment | Exception, details: bool) -> Outcome:
 _worker_screener: Screener | None = None
 
 
+_worker_error: ScamscreenError | None = None
+
+
 def _start_worker(settings: ScreenerSettings) -> None:
-    global _worker_screener
-    _worker_screener = settings.build()
+    global _worker_screener, _worker_error
+    try:
+        _worker_screener = settings.build()
+    except ScamscreenError as error:
+        # Raised from an initializer it would be a traceback on the user's terminal and a
+        # broken pool; kept, it reaches the caller with the first chunk, as one message.
+        _worker_error = error
+        return
     _worker_screener.prepare_for_chunks()
 
 
@@ -237,6 +246,8 @@ class WorkerPool:
 
 
 def _screen_chunk(texts: list[str | None], details: bool) -> list[Outcome]:
+    if _worker_error is not None:
+        raise _worker_error
     assert _worker_screener is not None
     return screen_texts(_worker_screener, texts, details)
 

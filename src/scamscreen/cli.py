@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -34,11 +35,11 @@ app = typer.Typer(
 EXIT_USAGE = 2
 
 
-def fail(message: str) -> NoReturn:
+def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
     """One line on standard error, exit status 2: never a traceback for bad input."""
     Console(stderr=True, highlight=False).print(f"[bold red]scamscreen: error:[/] {message}",
                                                  markup=True, soft_wrap=True)
-    raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(status)
 
 
 def _read_advert(text: str | None, file: Path | None, encoding: str | None) -> str:
@@ -491,6 +492,10 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
             summary, best = run_batch(source, output, **run)  # type: ignore[arg-type]
     except ScamscreenError as error:
         fail(str(error))
+    except BrokenProcessPool:
+        # A worker killed (out of memory?) or unable to start: the output file never appears.
+        fail("a worker process stopped before the run finished; nothing was written (rerun, "
+             "perhaps with fewer --jobs)", status=1)
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
     from scamscreen.catalogue import default_catalogue
