@@ -131,3 +131,17 @@ def test_screen_many_crosses_chunks_in_order(screener: Screener) -> None:
         if text:
             assert not isinstance(result, InputError)
             assert result.to_dict() == screener.screen(text).to_dict()
+
+
+def test_predict_many_keeps_texts_apart() -> None:
+    """Contacts are removed from a chunk's texts joined by line breaks and a NUL: a contact
+    at the end of one text must not reach into the next, and a text holding a NUL itself
+    (which ``screen`` rejects, but ``predict_many`` accepts) must not shift the others."""
+    model = default_model()
+    texts = ["call +855 12 345", "678 901 now, visa free", "mail hr@", "gmail.com today",
+             "a\n\x00\nb job offer", "www.", "example.com apply", "", "#url_ab12",
+             "# phone", "salary 12 34 56", "78 90 bonus"]
+    folded = [fold_text(text) for text in texts]
+    folded[4] = "a\n\x00\nb job offer"  # as given: folding would drop the NUL
+    for fast, text in zip(model.predict_many(folded), folded, strict=True):
+        _same_prediction(fast, model.predict_folded(text))

@@ -282,8 +282,9 @@ class TextModel:
         predictions: list[Prediction | None] = [None] * len(folded_texts)
         word_lists: list[list[bytes]] = []
         positions: list[int] = []
-        for position, folded in enumerate(folded_texts):
-            words = _ascii_letter_runs(folded)
+        for position, (folded, words) in enumerate(zip(folded_texts,
+                                                       _ascii_letter_runs(folded_texts),
+                                                       strict=True)):
             if words is None:
                 predictions[position] = self.predict_folded(folded, top)
             else:
@@ -367,20 +368,37 @@ _LETTERS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalpha() else 0x20 for c
 _ONE_LETTER = -2
 
 
-def _ascii_letter_runs(folded: str) -> list[bytes] | None:
-    """The runs of ASCII letters of folded text with contacts removed, as ``_ascii_words``
-    splits it but one-letter runs kept; None where the general tokeniser is needed."""
-    if not folded.isascii() and any(map(_is_term_character, set(_ASCII_RUNS.sub("", folded)))):
-        return None
-    try:
-        encoded = folded.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return None
-    present = tuple(not literal or literal in encoded for literal in _CONTACT_LITERAL_BYTES)
-    # The pattern finds the same spans in the UTF-8 bytes as in the text (RE2 reads both as
-    # UTF-8); each becomes one space, a separator either way.
-    cleaned = _contact_pattern(present).sub(b" ", encoded)
-    return cleaned.translate(_LETTERS_ONLY).split()
+# Joins the texts of a chunk so that contacts are removed from all of them in one RE2 call:
+# no contact pattern matches a line break, so no match can reach across it, and no text holds
+# a NUL (those take the general path), so splitting on it gives the texts back one for one.
+_TEXT_SEPARATOR = b"\n\x00\n"
+
+
+def _ascii_letter_runs(folded_texts: Sequence[str]) -> list[list[bytes] | None]:
+    """For each folded text, its runs of ASCII letters once contacts are removed, as
+    ``_ascii_words`` splits it but one-letter runs kept; None where the general tokeniser is
+    needed (letters beyond ASCII, a lone surrogate, a NUL)."""
+    encoded: list[bytes | None] = []
+    for folded in folded_texts:
+        if "\x00" in folded or (not folded.isascii() and any(
+                map(_is_term_character, set(_ASCII_RUNS.sub("", folded))))):
+            encoded.append(None)
+            continue
+        try:
+            encoded.append(folded.encode("utf-8"))
+        except UnicodeEncodeError:  # a lone surrogate
+            encoded.append(None)
+    ready = [text for text in encoded if text is not None]
+    if not ready:
+        return [None] * len(encoded)
+    joined = _TEXT_SEPARATOR.join(ready)
+    # An alternative present in any text is used for all: one that cannot match in a text
+    # never decides a leftmost-first match there (see _CONTACT_ALTERNATIVES). The pattern
+    # finds the same spans in UTF-8 bytes as in the text; each becomes one space, a separator.
+    present = tuple(not literal or literal in joined for literal in _CONTACT_LITERAL_BYTES)
+    cleaned = iter(_contact_pattern(present).sub(b" ", joined).split(_TEXT_SEPARATOR))
+    return [None if text is None else next(cleaned).translate(_LETTERS_ONLY).split()
+            for text in encoded]
 
 
 class _PairLookup:
