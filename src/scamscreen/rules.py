@@ -163,7 +163,8 @@ def _prefilter_pattern(pattern: str) -> str:
         return pattern
     try:
         relaxed = _relaxed(pattern)
-        re2.compile(relaxed)
+        if relaxed != pattern:  # the pattern itself compiled with the catalogue
+            re2.compile(relaxed)
     except (ValueError, IndexError, re2.error):
         return pattern
     return relaxed
