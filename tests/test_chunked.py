@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from scamscreen import batch
 from scamscreen.errors import InputError
-from scamscreen.model import _stable_extremes, default_model
+from scamscreen.model import TextModel, _stable_extremes, default_model
 from scamscreen.normalize import fold_text
 from scamscreen.screener import MAX_CHARS, Screener
 from tests.test_hotpath import PIECES, SAMPLES
@@ -25,6 +25,14 @@ from tests.test_hotpath import PIECES, SAMPLES
 # surrogates, contacts and masks, one-letter words between others, nothing to count.
 pieced = st.lists(st.sampled_from([*PIECES, " a ", " I ", "x y z", "the job"])
                   | st.text(max_size=4), max_size=40).map("".join)
+
+
+def _prepared_model() -> TextModel:
+    """The shipped model with its pair lookup built, so that even a few texts take the chunk
+    path (without it, fewer than 16 are scored one by one)."""
+    model = default_model()
+    model.prepare_for_many()
+    return model
 
 
 def _same_prediction(fast: object, slow: object) -> None:
@@ -37,7 +45,7 @@ def screener() -> Screener:
 
 
 def test_predict_many_equals_predict_on_the_samples() -> None:
-    model = default_model()
+    model = _prepared_model()
     folded = [fold_text(text) for text in SAMPLES]
     for top in (8, 3):
         for fast, text in zip(model.predict_many(folded, top), folded, strict=True):
@@ -45,7 +53,7 @@ def test_predict_many_equals_predict_on_the_samples() -> None:
 
 
 def test_predict_many_without_terms_keeps_every_number() -> None:
-    model = default_model()
+    model = _prepared_model()
     folded = [fold_text(text) for text in SAMPLES[:60]]
     for fast, text in zip(model.predict_many(folded, 0), folded, strict=True):
         slow = model.predict_folded(text)
@@ -57,7 +65,7 @@ def test_predict_many_without_terms_keeps_every_number() -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(pieced, min_size=1, max_size=12))
 def test_predict_many_equals_predict_on_any_texts(texts: list[str]) -> None:
-    model = default_model()
+    model = _prepared_model()
     folded = [fold_text(text) for text in texts]
     for fast, text in zip(model.predict_many(folded), folded, strict=True):
         _same_prediction(fast, model.predict_folded(text))
@@ -67,7 +75,7 @@ def test_predict_many_equals_predict_on_emscad(shared_data: Path) -> None:
     csv.field_size_limit(sys.maxsize)
     with shared_data.open(encoding="utf-8", newline="") as handle:
         texts = [row["text"] for row in csv.DictReader(handle)]
-    model = default_model()
+    model = _prepared_model()
     folded = [fold_text(text) for text in random.Random(5).sample(texts, 500)]
     for fast, text in zip(model.predict_many(folded), folded, strict=True):
         _same_prediction(fast, model.predict_folded(text))
@@ -105,18 +113,14 @@ def test_a_row_that_breaks_the_chunk_fails_alone(screener: Screener,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     texts = SAMPLES[:5]
     broken = texts[2]
-    screen = Screener.screen
+    screen_chunk = Screener.screen_chunk
 
-    def fail_on_broken(self: Screener, text: str) -> object:
-        if text == broken:
+    def fail_with_broken(self: Screener, chunk: list[str], **options: bool) -> object:
+        if broken in chunk:
             raise RuntimeError("boom")
-        return screen(self, text)
+        return screen_chunk(self, chunk, **options)
 
-    def fail_chunk(self: Screener, chunk: list[str], **_: object) -> object:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(Screener, "screen", fail_on_broken)
-    monkeypatch.setattr(Screener, "screen_chunk", fail_chunk)
+    monkeypatch.setattr(Screener, "screen_chunk", fail_with_broken)
     outcomes = batch.screen_texts(screener, texts)
     assert [o[5] for o in outcomes] == ["", "", "internal error: RuntimeError: boom", "", ""]
     assert all(o[0] is not None for n, o in enumerate(outcomes) if n != 2)
@@ -137,7 +141,7 @@ def test_predict_many_keeps_texts_apart() -> None:
     """Contacts are removed from a chunk's texts joined by line breaks and a NUL: a contact
     at the end of one text must not reach into the next, and a text holding a NUL itself
     (which ``screen`` rejects, but ``predict_many`` accepts) must not shift the others."""
-    model = default_model()
+    model = _prepared_model()
     texts = ["call +855 12 345", "678 901 now, visa free", "mail hr@", "gmail.com today",
              "a\n\x00\nb job offer", "www.", "example.com apply", "", "#url_ab12",
              "# phone", "salary 12 34 56", "78 90 bonus"]

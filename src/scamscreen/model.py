@@ -278,6 +278,10 @@ class TextModel:
         Terms are never built as strings: the words of all texts are looked up in one pass,
         and word pairs become integer keys searched in a sorted array. Texts with letters
         other than ASCII take the general path, one by one."""
+        if self._pairs is None and len(folded_texts) < _FEW_TEXTS:
+            # Building the pair lookup (~50 ms) costs more than it saves on a few texts, and
+            # one text is what `check` screens.
+            return [self.predict_folded(folded, top) for folded in folded_texts]
         lookup = self._pair_lookup()
         predictions: list[Prediction | None] = [None] * len(folded_texts)
         word_lists: list[list[bytes]] = []
@@ -360,6 +364,8 @@ def _stable_extremes(values: Any, top: int) -> tuple[list[int], list[int]]:
     return order[-top:].tolist(), order[:top].tolist()
 
 
+# Fewer texts than this are scored one by one until the pair lookup exists.
+_FEW_TEXTS = 16
 # Each ASCII byte that is a letter, as itself; every other byte (non-ASCII ones included:
 # ``_ascii_words`` would make them "?") as a space, so splitting on spaces gives letter runs.
 _LETTERS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256))

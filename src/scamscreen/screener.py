@@ -11,7 +11,7 @@ from scamscreen.contacts import find_contacts
 from scamscreen.errors import InputError
 from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
-from scamscreen.rules import find_hits, find_hits_many, prepare_prefilter
+from scamscreen.rules import find_hits_many, prepare_prefilter
 from scamscreen.scoring import Assessment, Calibration, combine
 
 # One advert is a few KB; 100,000 characters is far beyond any real ad. Longer input is
@@ -65,16 +65,10 @@ class Screener:
         than ``MAX_CHARS`` characters is screened on its first ``MAX_CHARS`` characters and the
         result carries a warning saying so; evidence offsets always index ``text`` as given.
         """
-        text = check_text(text)
-        screened = text[:MAX_CHARS]
-        warnings = _length_warning(text)
-        folded = fold(screened)
-        contacts = find_contacts(folded)
-        hits = find_hits(self.catalogue, folded, contacts)
-        prediction = self.model.predict_folded(folded.text) if self.model else None
-        prevalence = self.model.train_prevalence if self.model else 0.5
-        return combine(text, self.catalogue, hits, prediction, prevalence, self.calibration,
-                       contacts, warnings, len(screened))
+        [result] = self.screen_chunk([text])
+        if isinstance(result, InputError):
+            raise result
+        return result
 
     def screen_chunk(self, texts: Sequence[str], *, term_explanations: bool = True
                      ) -> list[Assessment | InputError]:
@@ -85,7 +79,8 @@ class Screener:
         ``screen`` for chunks of a hundred or more.
 
         ``term_explanations=False`` leaves out the classifier's top terms (its probability and
-        every score are unchanged), for callers that do not show them."""
+        every score are unchanged), for callers that do not show them. A chunk of one is
+        ``screen`` itself."""
         results: list[Assessment | InputError | None] = [None] * len(texts)
         positions: list[int] = []
         screened: list[str] = []
