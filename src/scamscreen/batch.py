@@ -5,10 +5,12 @@
     ...     print(result.id, result.score, result.band, result.flags, result.error)
 
 Nothing is dropped: an item that cannot be screened (empty, binary, oversized, unreadable)
-yields a result with ``error`` set and no score. With ``jobs > 1`` chunks of adverts go to
-worker processes, each of which loads the catalogue and model once and sends back compact
-results (numbers and ids; the full assessment as JSON text only when ``details`` is asked
-for). At most a few chunks are in flight, so memory does not grow with the input.
+yields a result with ``error`` set and no score. Adverts are screened a chunk at a time
+(``Screener.screen_chunk``: each stage over the whole chunk, same results as one by one). With
+``jobs > 1`` the chunks go to worker processes, each of which loads the catalogue and model
+once and sends back compact results (numbers and ids; the full assessment as JSON text only
+when ``details`` is asked for). At most two chunks per worker are in flight, so memory does
+not grow with the input.
 """
 
 from __future__ import annotations
