@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_batch.py --rows 5000 --jobs 1
     .venv/bin/python bench/bench_batch.py --gigabytes 1  # the memory check: a ~1 GB input
     .venv/bin/python bench/bench_batch.py --per-ad       # also 40,000 ads: start-up vs per ad
+    .venv/bin/python bench/bench_batch.py --multilingual # dense Chinese/Thai/Vietnamese/... ads
 
 The input is built in a temporary folder from the EMSCAD texts in ../shared/data (never copied
 into the repository), or from data/samples/ads.jsonl when they are absent. The run is the real
@@ -40,6 +41,18 @@ def load_texts() -> tuple[list[str], list[int], str]:
         return [r["text"] for r in rows], [int(r["fraudulent"]) for r in rows], str(EMSCAD)
     rows = [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines()]
     return [r["text"] for r in rows], [int(r["label"]) for r in rows], str(SAMPLES)
+
+
+def dense_sample_texts() -> tuple[list[str], list[int], str]:
+    """Adverts of ~2.7 KB made of five sample ads each: Chinese, Thai, Vietnamese, Indonesian
+    and English recruitment bait side by side, far denser in red flags than EMSCAD."""
+    rows = [json.loads(line) for name in ("ads.jsonl", "holdout.jsonl")
+            for line in (SAMPLES.parent / name).read_text(encoding="utf-8").splitlines()]
+    texts = [" ".join(rows[(n + k) % len(rows)]["text"] for k in range(5))
+             for n in range(len(rows))]
+    labels = [max(int(rows[(n + k) % len(rows)]["label"]) for k in range(5))
+              for n in range(len(rows))]
+    return texts, labels, "data/samples (five sample ads per advert)"
 
 
 def write_input(path: Path, texts: list[str], rows: int, target_bytes: int) -> int:
@@ -124,11 +137,14 @@ def main() -> None:
     parser.add_argument("--gigabytes", type=float, default=0.0,
                         help="build an input of this size instead of --rows ads")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--multilingual", action="store_true",
+                        help="dense multilingual adverts built from data/samples instead of "
+                             "EMSCAD (the worst case for the rules' memory)")
     parser.add_argument("--per-ad", action="store_true",
                         help="also run twice the rows, to split the time into a fixed start-up "
                              "and a rate per advert")
     options = parser.parse_args()
-    texts, labels, origin = load_texts()
+    texts, labels, origin = dense_sample_texts() if options.multilingual else load_texts()
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="scamscreen-bench-") as folder:
         input_path = Path(folder) / "ads.csv"
