@@ -229,7 +229,6 @@ class WorkerPool:
     encoding and columns) instead of following it. ``close`` when done, or on any error."""
 
     def __init__(self, settings: ScreenerSettings, jobs: int) -> None:
-        self.settings = settings
         self.jobs = jobs
         # "spawn": workers start clean, whatever threads (a progress bar) this process runs.
         self.executor = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"),
@@ -297,15 +296,25 @@ def screen_batch(
         yield from _screen_in_workers(_chain(head, records), pool, details, chunk_size)
         return
     if jobs <= 1 or len(head) < MIN_ITEMS_FOR_WORKERS:
-        local = screener or settings.build()
-        chunks = _chain(head, records)
-        while chunk := list(islice(chunks, chunk_size)):
-            texts = [None if r.error else r.text for r in chunk]
-            for record, outcome in zip(chunk, screen_texts(local, texts, details), strict=True):
-                yield _result(record, outcome)
+        yield from screen_records(_chain(head, records), screener or settings.build(), details,
+                                  chunk_size)
         return
     with WorkerPool(settings, jobs) as own_pool:
         yield from _screen_in_workers(_chain(head, records), own_pool, details, chunk_size)
+
+
+def screen_records(records: Iterable[Record], screener: Screener, details: bool = False,
+                   chunk_size: int = CHUNK_SIZE) -> Iterator[BatchResult]:
+    """Screen records in this process, a chunk at a time, one result each, in order."""
+    iterator = iter(records)
+    while chunk := list(islice(iterator, chunk_size)):
+        outcomes = screen_texts(screener, _texts_of(chunk), details)
+        yield from map(_result, chunk, outcomes)
+
+
+def _texts_of(chunk: list[Record]) -> list[str | None]:
+    # A row the reader could not make sense of is not screened: its error is its result.
+    return [None if record.error else record.text for record in chunk]
 
 
 def _chain(head: list[Record], rest: Iterator[Record]) -> Iterator[Record]:
@@ -323,8 +332,8 @@ def _screen_in_workers(records: Iterator[Record], pool: WorkerPool, details: boo
                 chunk = list(islice(records, chunk_size))
                 if not chunk:
                     break
-                texts = [None if r.error else r.text for r in chunk]
-                pending.append((chunk, executor.submit(_screen_chunk, texts, details)))
+                pending.append((chunk, executor.submit(_screen_chunk, _texts_of(chunk),
+                                                       details)))
             if not pending:
                 return
             chunk, future = pending.popleft()

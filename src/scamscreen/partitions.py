@@ -25,12 +25,11 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from scamscreen import batch
-from scamscreen.batch import BatchSummary, ScreenerSettings, screen_texts
+from scamscreen.batch import BatchSummary, ScreenerSettings, screen_records
 from scamscreen.errors import InputError
 from scamscreen.io import readers
 from scamscreen.io.readers import Record, open_input
@@ -109,19 +108,14 @@ class PartitionResult:
 def score_records(records: Iterable[Record], screener: Screener, output: OutputSpec,
                   index: int = 0) -> PartitionResult:
     """The partition function: records in, output lines out, exactly as the local engine
-    writes them (``batch.screen_texts`` and ``io.writers.RowFormatter``), in order, one line per
+    writes them (``batch.screen_records`` and ``io.writers.RowFormatter``), in order, one line per
     record; with the sort keys and the summary of the partition."""
     formatter = RowFormatter(output.format, output.columns)
     result = PartitionResult(index, [], [], BatchSummary())
-    iterator = iter(records)
-    while chunk := list(islice(iterator, batch.CHUNK_SIZE)):
-        texts = [None if record.error else record.text for record in chunk]
-        for record, outcome in zip(chunk, screen_texts(screener, texts, output.details),
-                                   strict=True):
-            row = batch._result(record, outcome)
-            result.lines.append(formatter.row(record, row))
-            result.sort_keys.append(batch._sort_key(row))
-            result.summary.add(row)
+    for row in screen_records(records, screener, output.details):
+        result.lines.append(formatter.row(row.record, row))
+        result.sort_keys.append(batch._sort_key(row))
+        result.summary.add(row)
     return result
 
 
