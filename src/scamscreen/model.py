@@ -245,11 +245,16 @@ class TextModel:
 
     def _tfidf(self, folded: str) -> tuple[Any, Any]:
         """Term indexes and their l2-normalised TF-IDF values, in order of first occurrence."""
+        return self._weighted(*self._counted_terms(folded))
+
+    def _counted_terms(self, folded: str) -> tuple[Any, Any]:
+        """The indexes of the text's distinct known terms, in order of first occurrence, and
+        how often each occurs."""
         counts = Counter(analyze_folded(folded))
         size = len(counts)
         indexes = np.fromiter(map(self.vocabulary.get, counts, repeat(-1)), np.intp, size)
         found = indexes >= 0
-        return self._weighted(indexes[found], np.fromiter(counts.values(), np.intp, size)[found])
+        return indexes[found], np.fromiter(counts.values(), np.intp, size)[found]
 
     def _weighted(self, indexes: Any, term_counts: Any) -> tuple[Any, Any]:
         """TF-IDF values of distinct terms given in order of first occurrence.
@@ -270,7 +275,7 @@ class TextModel:
 
     def predict_folded(self, folded: str, top: int = TOP_TERMS) -> Prediction:
         """``predict`` for text already folded, so that a screener folds each advert once."""
-        return self._prediction(*self._tfidf(folded), top)
+        return self._predictions([self._counted_terms(folded)], top)[0]
 
     def predict_many(self, folded_texts: Sequence[str], top: int = TOP_TERMS) -> list[Prediction]:
         """``predict_folded`` for each text, equal to it bit for bit, at a fraction of the cost.
@@ -301,9 +306,9 @@ class TextModel:
         return predictions  # type: ignore[return-value]  # every position is filled above
 
     def _predictions(self, distinct: list[tuple[Any, Any]], top: int) -> list[Prediction]:
-        """``_prediction(*_weighted(indexes, counts))`` for many texts: the element-wise
-        arithmetic over all of them at once (the same IEEE operations on the same numbers), the
-        running sums per text, in order, as ``_weighted`` and ``_prediction`` do them."""
+        """Predictions from each text's distinct terms and counts: the arithmetic of
+        ``_weighted`` then the dot product, element-wise over all texts at once (the same IEEE
+        operations on the same numbers) and with the running sums per text, in order."""
         indexes = np.concatenate([terms for terms, _ in distinct])
         weights = _sublinear_tf(np.concatenate([counts for _, counts in distinct])) \
             * self._idf[indexes]
@@ -331,9 +336,6 @@ class TextModel:
         if self._pairs is None:
             self._pairs = _PairLookup(self.terms)
         return self._pairs
-
-    def _prediction(self, indexes: Any, values: Any, top: int) -> Prediction:
-        return self._explained(indexes, values * self._coef[indexes], top)
 
     def _explained(self, indexes: Any, contributions: Any, top: int) -> Prediction:
         total = float(np.cumsum(contributions)[-1]) if len(contributions) else 0
