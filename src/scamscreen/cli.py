@@ -210,6 +210,9 @@ def evaluate(
         "training (its metadata records their ids).")] = False,
     bootstrap: Annotated[int, typer.Option(
         help="Bootstrap resamples for 95% confidence intervals (0: none).")] = 0,
+    group_column: Annotated[list[str] | None, typer.Option(
+        help="Also print the metrics per value of this column (e.g. lang, source_repo): "
+        "share in medium or high, in high, ROC-AUC and classifier points. Repeatable.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
     prior: PriorOption = None,
     model: ModelOption = None,
@@ -218,19 +221,22 @@ def evaluate(
 ) -> None:
     """Measure the screener on labelled adverts: ROC-AUC, precision and recall per band,
     flag lift and a reliability table."""
-    from scamscreen.evaluate import evaluate_file, render
+    from scamscreen.evaluate import evaluate_file, render, render_groups
 
     try:
         result = evaluate_file(data, _screener(prior, model, trust_model, no_model),
                                text_column=text_column, label_column=label_column,
                                id_column=id_column, ids_from_model=ids_from_model,
-                               bootstrap=bootstrap)
+                               bootstrap=bootstrap, group_columns=group_column or ())
     except ScamscreenError as error:
         fail(str(error))
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        render(Console(), result)
+        console = Console()
+        render(console, result)
+        for column, groups in result.groups.items():
+            render_groups(console, groups, column)
 
 
 @app.command("model-card")

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from scamscreen.errors import InputError
 from scamscreen.scoring import BANDS, catalogue_fingerprint
 from scamscreen.screener import Screener
-from scamscreen.training import LabelledText, read_labelled
+from scamscreen.training import PLAIN_RECIPE, LabelledText, Recipe, read_labelled
 
 # Reliability bins on the 0-100 score.
 RELIABILITY_EDGES = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 101)
@@ -39,6 +39,8 @@ class ScoredRow:
     classifier_points: float  # before the clip: the classifier's own ranking
     flags: tuple[str, ...]
     extra: dict[str, str] = field(default_factory=dict)
+    # What the classifier added to the total: bounded and scaled by length, as `check` shows.
+    classifier_added: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class Evaluation:
     model_sha256: str | None = None
     catalogue_sha256: str | None = None
     notes: tuple[str, ...] = ()
+    # Metrics per value of each --group-column, e.g. {"lang": [GroupMetrics, ...]}.
+    groups: dict[str, tuple[GroupMetrics, ...]] = field(default_factory=dict)
 
     def band(self, name: str) -> BandMetrics:
         return next(b for b in self.bands if b.band == name)
@@ -142,9 +146,11 @@ def score_rows(screener: Screener, rows: Iterable[LabelledText]
         except InputError:
             unscreened.append(row.id)
             continue
-        raw = assessment.classifier.raw_points if assessment.classifier else 0.0
+        classifier = assessment.classifier
         scored.append(ScoredRow(row.id, row.label, assessment.score, assessment.total,
-                                assessment.rule_points, raw, assessment.flag_ids, row.extra))
+                                assessment.rule_points, classifier.raw_points if classifier
+                                else 0.0, assessment.flag_ids, row.extra,
+                                classifier.points if classifier else 0.0))
     return scored, unscreened
 
 
@@ -295,8 +301,8 @@ def held_out_ids(screener: Screener, file_name: str) -> set[str]:
 def evaluate_file(path: Path, screener: Screener, *, text_column: str | None = None,
                   label_column: str | None = None, id_column: str | None = None,
                   ids_from_model: bool = False, bootstrap: int = 0,
-                  seed: int = 20261125, where: Callable[[LabelledText], bool] | None = None
-                  ) -> Evaluation:
+                  seed: int = 20261125, where: Callable[[LabelledText], bool] | None = None,
+                  group_columns: Sequence[str] = ()) -> Evaluation:
     """Read a labelled CSV or JSONL file, screen every row, and measure."""
     rows = read_labelled(path, text_column, label_column, id_column)
     if ids_from_model:
@@ -307,9 +313,17 @@ def evaluate_file(path: Path, screener: Screener, *, text_column: str | None = N
                              "are not in this file; is it the file the model was trained from?")
     if where is not None:
         rows = [row for row in rows if where(row)]
+    for column in group_columns:
+        if rows and column not in rows[0].extra:
+            raise InputError(f"{path}: no group column '{column}' "
+                             f"(columns: {', '.join(rows[0].extra)})")
     scored, unscreened = score_rows(screener, rows)
-    return summarize(scored, screener, source=path.name, bootstrap=bootstrap, seed=seed,
-                     unscreened=unscreened)
+    evaluation = summarize(scored, screener, source=path.name, bootstrap=bootstrap, seed=seed,
+                           unscreened=unscreened)
+    if not group_columns:
+        return evaluation
+    return replace(evaluation, groups={column: tuple(group_metrics(scored, column))
+                                       for column in group_columns})
 
 
 # --- cross-validation where the samples also train the classifier -------------------------
@@ -354,7 +368,8 @@ def quality_bar(rows: Sequence[ScoredRow], kind_key: str = "kind") -> QualityBar
 
 def cross_validate_samples(base_rows: Sequence[LabelledText], sample_rows: Sequence[LabelledText],
                            *, c: float, seed: int, folds: int = 5, prior: float | None = None,
-                           catalogue: Any = None) -> list[ScoredRow]:
+                           catalogue: Any = None, recipe: Recipe | None = None
+                           ) -> list[ScoredRow]:
     """Score every sample with a model (classifier and calibration) that never saw it.
 
     For each of ``folds`` stratified folds of the samples: train on ``base_rows`` plus the other
@@ -371,7 +386,8 @@ def cross_validate_samples(base_rows: Sequence[LabelledText], sample_rows: Seque
     scored: list[ScoredRow] = []
     for train_index, test_index in splitter.split(sample_rows, strata):
         training = list(base_rows) + [sample_rows[i] for i in train_index]
-        model = build_model(training, c, seed, catalogue=catalogue)
+        model = build_model(training, c, seed, catalogue=catalogue,
+                            recipe=recipe or PLAIN_RECIPE)
         screener = Screener(catalogue, model, prior=prior)
         fold_scored, _ = score_rows(screener, [sample_rows[i] for i in test_index])
         scored.extend(fold_scored)
@@ -379,10 +395,107 @@ def cross_validate_samples(base_rows: Sequence[LabelledText], sample_rows: Seque
     return sorted(scored, key=lambda r: order[r.id])
 
 
+def leave_one_group_out(base_rows: Sequence[LabelledText], rows: Sequence[LabelledText],
+                        group_key: str, *, c: float, seed: int, recipe: Recipe,
+                        prior: float | None = None, catalogue: Any = None) -> list[ScoredRow]:
+    """Score every row of ``rows`` with a model that never saw any row of its group.
+
+    For each value of ``group_key`` (e.g. ``source_repo``): train classifier and calibration on
+    ``base_rows`` plus the rows of every other group, then screen that group. This is how an
+    advert from a job board the model never trained on fares.
+    """
+    from scamscreen.catalogue import default_catalogue
+    from scamscreen.training import build_model
+
+    catalogue = catalogue or default_catalogue()
+    groups: dict[str, list[LabelledText]] = {}
+    for row in rows:
+        groups.setdefault(row.extra.get(group_key, ""), []).append(row)
+    scored: list[ScoredRow] = []
+    for name in sorted(groups):
+        training = list(base_rows) + [r for other, members in groups.items() if other != name
+                                      for r in members]
+        model = build_model(training, c, seed, catalogue=catalogue, recipe=recipe)
+        group_scored, _ = score_rows(Screener(catalogue, model, prior=prior), groups[name])
+        scored.extend(group_scored)
+    order = {row.id: index for index, row in enumerate(rows)}
+    return sorted(scored, key=lambda r: order[r.id])
+
+
+@dataclass(frozen=True)
+class GroupMetrics:
+    """How one group of rows (a language, a source) fared: the figures issue 13 asks for."""
+
+    group: str
+    rows: int
+    positives: int
+    roc_auc: float | None
+    medium_or_high: float  # share of rows scoring medium or high
+    high: float
+    legit_medium_or_high: float | None  # the same among legitimate rows only
+    legit_high: float | None
+    recall_high: float | None  # share of scams scoring high
+    classifier_points_scams: float | None  # mean points the classifier added, on scams
+    classifier_points_legit: float | None  # and on legitimate rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return _rounded(asdict(self))
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def group_metrics(rows: Sequence[ScoredRow], key: str | Callable[[ScoredRow], str]
+                  ) -> list[GroupMetrics]:
+    """Metrics per value of ``key`` (an ``extra`` column, or a function of the row), largest
+    group first."""
+    medium, high = dict(BANDS)["medium"], dict(BANDS)["high"]
+    of = key if callable(key) else (lambda r: r.extra.get(key, "") or "(none)")
+    groups: dict[str, list[ScoredRow]] = {}
+    for row in rows:
+        groups.setdefault(of(row), []).append(row)
+    result = []
+    for name, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        scams = [r for r in members if r.label == 1]
+        legit = [r for r in members if r.label == 0]
+        labels = [r.label for r in members]
+        result.append(GroupMetrics(
+            name, len(members), len(scams), roc_auc(labels, [r.total for r in members]),
+            sum(r.score >= medium for r in members) / len(members),
+            sum(r.score >= high for r in members) / len(members),
+            _ratio(sum(r.score >= medium for r in legit), len(legit)),
+            _ratio(sum(r.score >= high for r in legit), len(legit)),
+            _ratio(sum(r.score >= high for r in scams), len(scams)),
+            _mean([r.classifier_added for r in scams]),
+            _mean([r.classifier_added for r in legit])))
+    return result
+
+
+def render_groups(console: Any, groups: Sequence[GroupMetrics], column: str) -> None:
+    """Print per-group metrics as one rich table."""
+    from rich.table import Table
+
+    table = Table(title=f"By {column} (classifier points: mean added to the total)")
+    for name in ("group", "ads", "scams", "ROC-AUC", "medium+", "high", "legit medium+",
+                 "legit high", "scams high", "cls pts scams", "cls pts legit"):
+        table.add_column(name, justify="left" if name == "group" else "right")
+    for g in groups:
+        table.add_row(g.group, str(g.rows), str(g.positives), _fmt(g.roc_auc),
+                      _pct(g.medium_or_high), _pct(g.high), _pct(g.legit_medium_or_high),
+                      _pct(g.legit_high), _pct(g.recall_high),
+                      _fmt(g.classifier_points_scams, 2), _fmt(g.classifier_points_legit, 2))
+    console.print(table)
+
+
 # --- rendering ------------------------------------------------------------------------------
 
 def _fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
 
 
 def render(console: Any, evaluation: Evaluation) -> None:

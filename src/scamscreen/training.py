@@ -10,6 +10,7 @@ import csv
 import json
 import math
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,20 +108,244 @@ def _analyze_once(text: str) -> tuple[str, ...]:
     return tuple(analyze(text))
 
 
-def make_pipeline(c: float = DEFAULT_C) -> Any:
+class _WithoutTerms:
+    """``_analyze_once`` minus a set of terms: the vocabulary never holds them, so the served
+    model has no weight for them and the analyzer (shared with serving) stays as it is."""
+
+    def __init__(self, dropped: frozenset[str]) -> None:
+        self.dropped = dropped
+
+    def __call__(self, text: str) -> list[str]:
+        return [term for term in _analyze_once(text) if term not in self.dropped]
+
+
+def make_pipeline(c: float = DEFAULT_C, dropped_terms: frozenset[str] = frozenset()) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
+    analyzer = _WithoutTerms(dropped_terms) if dropped_terms else _analyze_once
     return Pipeline([
-        ("tfidf", TfidfVectorizer(analyzer=_analyze_once, sublinear_tf=True,
+        ("tfidf", TfidfVectorizer(analyzer=analyzer, sublinear_tf=True,
                                   min_df=MIN_DOCUMENT_FREQUENCY, max_features=MAX_FEATURES)),
         ("logreg", LogisticRegression(C=c, solver="liblinear", max_iter=1000)),
     ])
 
 
+# --- the recipe: what keeps the classifier's evidence about scam language -------------------
+
+# Rows without a language column are taken to be in this one; it is also the reference whose
+# base rate the served intercept keeps (EMSCAD, the only corpus with many scams, is English).
+REFERENCE_LANGUAGE = "en"
+LANGUAGE_COLUMN = "lang"
+# A language offset's column value: large, so that liblinear's l2 penalty on its weight is
+# small (the penalty on w for a column of value v is that of w*v for a column of value 1) and
+# the offset, not the language's own words, takes up the language's base rate.
+OFFSET_VALUE = 10.0
+# Rounds of raking (iterative proportional fitting) of row weights over the confounders.
+RAKING_ROUNDS = 5
+WEIGHT_BOUNDS = (0.1, 10.0)
+# Topical terms must name a topic in this many training rows' fields to be dropped.
+MIN_TOPICAL_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How training keeps the classifier's evidence about how scams are written rather than
+    about which language, industry, place or era an advert is in. Each switch is measured,
+    on and off, by ``bench/quality.py --ablations``; the model records the recipe it used."""
+
+    # One offset per language besides the reference, fitted with the model and dropped from
+    # the served one: a language's base rate in the training data (Korean, Thai and
+    # Vietnamese adverts there are all legitimate) goes into the offset, not into its words.
+    language_offsets: bool = True
+    # The same for each training file (EMSCAD, the samples, legit_modern.csv): a corpus's
+    # style and era (all of legit_modern.csv is 2018-25 and legitimate) go into its offset,
+    # not into the words that mark its era or its boards. The reference is the file with the
+    # most scams.
+    source_offsets: bool = True
+    # Columns (of the training files) whose values must not predict the label: row weights
+    # are raked so that, within the rows that have them, each is independent of the label.
+    # Off by default: raking EMSCAD by industry, function and state cost held-out ROC-AUC
+    # (see the ablations in the model card) and the source offsets did more for modern ads.
+    reweigh_columns: tuple[str, ...] = ()
+    # Columns whose values name a topic (place, industry, job function, department): terms
+    # made of their words are left out of the vocabulary.
+    topical_columns: tuple[str, ...] = ("location", "industry", "function", "department")
+
+    @property
+    def evidence_from_terms(self) -> bool:
+        """The classifier's evidence is what its terms add to the intercept, and the score's
+        base is the prior itself (no fitted offset): an advert of words the model never saw
+        adds nothing either way. Today's plain recipe kept its fitted intercept and offset."""
+        return self != PLAIN_RECIPE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"language_offsets": self.language_offsets,
+                "source_offsets": self.source_offsets,
+                "reweigh_columns": list(self.reweigh_columns),
+                "topical_columns": list(self.topical_columns)}
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> Recipe:
+        """The recipe a model records; a model that records none was trained before recipes
+        (plain fit, every row weight 1)."""
+        if not isinstance(data, dict):
+            return PLAIN_RECIPE
+        return cls(bool(data.get("language_offsets", False)),
+                   bool(data.get("source_offsets", False)),
+                   tuple(data.get("reweigh_columns", ())),
+                   tuple(data.get("topical_columns", ())))
+
+
+PLAIN_RECIPE = Recipe(language_offsets=False, source_offsets=False, reweigh_columns=(),
+                      topical_columns=())
+DEFAULT_RECIPE = Recipe()
+
+
+def language_of(row: LabelledText) -> str:
+    return (row.extra.get(LANGUAGE_COLUMN) or REFERENCE_LANGUAGE).strip() or REFERENCE_LANGUAGE
+
+
+def _column_value(row: LabelledText, column: str) -> str | None:
+    """A confounder's value in a row, or None where the row has no such column. ``state`` is
+    derived from EMSCAD's ``location`` ("US, TX, Houston" -> "US, TX")."""
+    if column == "state":
+        location = row.extra.get("location")
+        return None if location is None else ",".join(location.split(",")[:2]).strip()
+    value = row.extra.get(column)
+    return None if value is None else value.strip().lower()
+
+
+def raked_weights(rows: Sequence[LabelledText], columns: Sequence[str],
+                  rounds: int = RAKING_ROUNDS) -> list[float]:
+    """Row weights under which each column's value is independent of the label (Kamiran and
+    Calders' reweighing, raked over several columns): weight(label, value) is multiplied by
+    P(label) P(value) / P(label, value) over the rows that have the column, round after round.
+    Rows without the column keep their weight; the weighted share of scams is unchanged."""
+    weights = [1.0] * len(rows)
+    low, high = WEIGHT_BOUNDS
+    for _ in range(rounds):
+        for column in columns:
+            values = [_column_value(row, column) for row in rows]
+            present = [i for i, value in enumerate(values) if value is not None]
+            if not present:
+                continue
+            total = sum(weights[i] for i in present)
+            by_label: dict[int, float] = {}
+            by_value: dict[str, float] = {}
+            joint: dict[tuple[int, str], float] = {}
+            for i in present:
+                label, value = rows[i].label, values[i] or ""
+                by_label[label] = by_label.get(label, 0.0) + weights[i]
+                by_value[value] = by_value.get(value, 0.0) + weights[i]
+                joint[label, value] = joint.get((label, value), 0.0) + weights[i]
+            for i in present:
+                label, value = rows[i].label, values[i] or ""
+                factor = by_label[label] * by_value[value] / (joint[label, value] * total)
+                weights[i] = min(max(weights[i] * factor, low), high)
+    return weights
+
+
+def topical_terms(rows: Sequence[LabelledText], columns: Sequence[str],
+                  min_rows: int = MIN_TOPICAL_ROWS) -> frozenset[str]:
+    """Words that name a place, industry, function or department in at least ``min_rows``
+    rows' own fields, and every term (word or word pair) that contains one."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        words: set[str] = set()
+        for column in columns:
+            value = row.extra.get(column)
+            if value:
+                words.update(t for t in _analyze_once(value) if " " not in t)
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(word for word, count in counts.items() if count >= min_rows)
+
+
+@dataclass
+class Fitted:
+    """A fitted vectoriser and logistic regression, with the language offsets it was fitted
+    with. ``decision`` is the served model's view: text terms and the intercept only."""
+
+    pipeline: Any
+    languages: tuple[str, ...]
+    offsets: dict[str, float]
+
+    def decision(self, texts: Sequence[str]) -> Any:
+        return self.evidence(texts) + self.pipeline.named_steps["logreg"].intercept_[0]
+
+    def evidence(self, texts: Sequence[str]) -> Any:
+        """What the text's terms add to the intercept: the classifier's evidence as served."""
+        vectorizer = self.pipeline.named_steps["tfidf"]
+        logreg = self.pipeline.named_steps["logreg"]
+        matrix = vectorizer.transform(list(texts))
+        return matrix @ logreg.coef_[0][:len(vectorizer.vocabulary_)]
+
+
+def fit_recipe(rows: Sequence[LabelledText], c: float, recipe: Recipe) -> Fitted:
+    """Fit vectoriser and classifier on ``rows`` the way ``recipe`` says."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+
+    texts = [row.text for row in rows]
+    labels = np.asarray([row.label for row in rows])
+    dropped = topical_terms(rows, recipe.topical_columns) if recipe.topical_columns \
+        else frozenset()
+    pipeline = make_pipeline(c, dropped)
+    vectorizer, logreg = pipeline.named_steps["tfidf"], pipeline.named_steps["logreg"]
+    matrix = vectorizer.fit_transform(texts)
+    strata = offset_strata(rows, recipe)
+    languages = tuple(sorted({name for names in strata for name in names}))
+    if languages:
+        column = {name: k for k, name in enumerate(languages)}
+        cells = [(i, column[name]) for i, names in enumerate(strata) for name in names]
+        offsets = csr_matrix(([OFFSET_VALUE] * len(cells),
+                              ([i for i, _ in cells], [k for _, k in cells])),
+                             shape=(len(rows), len(languages)))
+        matrix = hstack([matrix, offsets], format="csr")
+    weights = raked_weights(rows, recipe.reweigh_columns) if recipe.reweigh_columns else None
+    logreg.fit(matrix, labels, sample_weight=None if weights is None else np.asarray(weights))
+    terms = len(vectorizer.vocabulary_)
+    fitted_offsets = {name: round(float(logreg.coef_[0][terms + k]) * OFFSET_VALUE, 4)
+                      for k, name in enumerate(languages)}
+    return Fitted(pipeline, languages, fitted_offsets)
+
+
+def offset_strata(rows: Sequence[LabelledText], recipe: Recipe) -> list[tuple[str, ...]]:
+    """For each row, the offsets it carries: its language and its training file, unless that
+    is the reference language or file (whose base rate the served intercept keeps)."""
+    reference_source = _reference_source(rows)
+    result = []
+    for row in rows:
+        names = []
+        if recipe.language_offsets and language_of(row) != REFERENCE_LANGUAGE:
+            names.append(f"lang:{language_of(row)}")
+        if recipe.source_offsets and row.origin != reference_source:
+            names.append(f"source:{row.origin}")
+        result.append(tuple(names))
+    return result
+
+
+def _reference_source(rows: Sequence[LabelledText]) -> str:
+    scams = Counter(row.origin for row in rows if row.label == 1)
+    return scams.most_common(1)[0][0] if scams else ""
+
+
+def reference_prevalence(rows: Sequence[LabelledText], recipe: Recipe) -> float:
+    """The share of scams the served intercept stands for: the reference language's when the
+    languages have offsets of their own (the served model is that language's), else all rows'.
+    """
+    strata = offset_strata(rows, recipe)
+    labels = [row.label for row, names in zip(rows, strata, strict=True) if not names]
+    if len(set(labels)) < 2:
+        labels = [row.label for row in rows]
+    return sum(labels) / len(labels)
+
+
 def export(pipeline: Any, train_prevalence: float, metadata: dict[str, Any]) -> TextModel:
-    """Turn a fitted pipeline into the data-only model that ``scamscreen`` serves."""
+    """Turn a fitted pipeline into the data-only model that ``scamscreen`` serves (text terms
+    only: any language offsets after them are left out)."""
     vectorizer = pipeline.named_steps["tfidf"]
     logreg = pipeline.named_steps["logreg"]
     terms = [""] * len(vectorizer.vocabulary_)
@@ -132,7 +357,7 @@ def export(pipeline: Any, train_prevalence: float, metadata: dict[str, Any]) -> 
         "analyzer": ANALYZER_NAME,
         "terms": terms,
         "idf": [round(float(v), 6) for v in vectorizer.idf_],
-        "coef": [round(float(v), 6) for v in logreg.coef_[0]],
+        "coef": [round(float(v), 6) for v in logreg.coef_[0][:len(terms)]],
         "intercept": round(float(logreg.intercept_[0]), 6),
         "train_prevalence": round(train_prevalence, 6),
         "metadata": metadata,
@@ -145,17 +370,27 @@ def serialize(payload: dict[str, Any]) -> bytes:
 
 
 def fit(rows: Iterable[LabelledText], c: float = DEFAULT_C,
-        metadata: dict[str, Any] | None = None) -> TextModel:
-    """Fit on ``rows`` and export."""
+        metadata: dict[str, Any] | None = None, recipe: Recipe = PLAIN_RECIPE) -> TextModel:
+    """Fit on ``rows`` as ``recipe`` says (plainly by default) and export."""
     rows = list(rows)
     labels = [row.label for row in rows]
     if len(set(labels)) < 2:
         raise InputError("training needs both scam (1) and legitimate (0) examples")
-    pipeline = make_pipeline(c)
-    pipeline.fit([row.text for row in rows], labels)
-    prevalence = sum(labels) / len(labels)
-    return export(pipeline, prevalence, {"rows": len(rows), "positives": sum(labels),
-                                         "C": c, **(metadata or {})})
+    fitted = fit_recipe(rows, c, recipe)
+    extra: dict[str, Any] = {"rows": len(rows), "positives": sum(labels), "C": c}
+    if recipe != PLAIN_RECIPE:
+        extra["recipe"] = recipe.to_dict()
+        extra["language_offsets"] = fitted.offsets
+        extra["languages"] = dict(sorted(Counter(language_of(row) for row in rows).items()))
+    baseline = reference_prevalence(rows, recipe)
+    if recipe.evidence_from_terms:
+        extra["reference_prevalence"] = round(baseline, 6)
+        # Serving counts log-odds minus logit(train_prevalence) as the classifier's evidence;
+        # with the intercept's own probability there, the evidence is what the advert's terms
+        # add, so an advert of unknown words (a language never trained on) gets none.
+        intercept = float(fitted.pipeline.named_steps["logreg"].intercept_[0])
+        baseline = min(max(1.0 / (1.0 + math.exp(-intercept)), 1e-6), 1 - 1e-6)
+    return export(fitted.pipeline, baseline, {**extra, **(metadata or {})})
 
 
 def save(model: TextModel, path: Path) -> str:
@@ -173,19 +408,61 @@ def logit(probability: float) -> float:
     return math.log(probability / (1 - probability))
 
 
+# Platt scaling is a barely regularised logistic regression on a couple of scores.
+CALIBRATION_C = 100.0
+CALIBRATION_FOLDS = 5
+# A fitted scale below this would make a kind of evidence nearly worthless; keep it visible.
+MIN_SCALE = 0.05
+
+
 C_GRID = (1.0, 4.0, 8.0, 16.0, 32.0)
 
 
-def choose_c(rows: list[LabelledText], seed: int) -> tuple[float, dict[str, float]]:
-    """Pick C by 5-fold stratified cross-validated ROC-AUC on the training rows only."""
-    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+def _folds(rows: Sequence[LabelledText], folds: int, seed: int) -> list[tuple[Any, Any]]:
+    """Stratified by label and language, so that every fold holds each language's share."""
+    from sklearn.model_selection import StratifiedKFold
 
-    search = GridSearchCV(make_pipeline(), {"logreg__C": list(C_GRID)}, scoring="roc_auc",
-                          cv=StratifiedKFold(5, shuffle=True, random_state=seed), n_jobs=1)
-    search.fit([row.text for row in rows], [row.label for row in rows])
-    scores = {f"{c:g}": round(float(s), 4)
-              for c, s in zip(C_GRID, search.cv_results_["mean_test_score"], strict=True)}
-    return float(search.best_params_["logreg__C"]), scores
+    strata = [f"{row.label}:{language_of(row)}" for row in rows]
+    counts = Counter(strata)
+    # A stratum smaller than the folds cannot be spread over them: fall back on the label.
+    strata = [s if counts[s] >= folds else s.split(":")[0] for s in strata]
+    return list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(rows, strata))
+
+
+def out_of_fold_log_odds(rows: Sequence[LabelledText], c: float, seed: int,
+                         folds: int = CALIBRATION_FOLDS,
+                         recipe: Recipe = PLAIN_RECIPE) -> list[float]:
+    """The served classifier's evidence (what the terms add to the intercept) for each row,
+    from a model that did not see that row."""
+    values = [0.0] * len(rows)
+    for train_index, test_index in _folds(rows, folds, seed):
+        fitted = fit_recipe([rows[i] for i in train_index], c, recipe)
+        texts = [rows[i].text for i in test_index]
+        predicted = fitted.evidence(texts) if recipe.evidence_from_terms \
+            else fitted.decision(texts)
+        for i, value in zip(test_index, predicted, strict=True):
+            values[i] = float(value)
+    return values
+
+
+def choose_c(rows: list[LabelledText], seed: int, recipe: Recipe = PLAIN_RECIPE
+             ) -> tuple[float, dict[str, float], list[float]]:
+    """Pick C by 5-fold cross-validated ROC-AUC of the served log-odds on the training rows
+    only (every language pooled: a legitimate Korean advert must rank below a scam too).
+    Returns C, the AUC per C, and the chosen C's out-of-fold log-odds (for calibration)."""
+    from sklearn.metrics import roc_auc_score
+
+    labels = [row.label for row in rows]
+    scores: dict[str, float] = {}
+    best: tuple[float, float, list[float]] | None = None
+    for c in C_GRID:
+        values = out_of_fold_log_odds(rows, c, seed, CALIBRATION_FOLDS, recipe)
+        auc = float(roc_auc_score(labels, values))
+        scores[f"{c:g}"] = round(auc, 4)
+        if best is None or auc > best[1]:
+            best = (c, auc, values)
+    assert best is not None
+    return best[0], scores, best[2]
 
 
 def split_hold_out(rows: list[LabelledText], fraction: float, seed: int
@@ -211,40 +488,33 @@ def parse_hold_out(specs: Sequence[str]) -> dict[str, float]:
     return result
 
 
-# Platt scaling is a barely regularised logistic regression on a couple of scores.
-CALIBRATION_C = 100.0
-CALIBRATION_FOLDS = 5
-# A fitted scale below this would make a kind of evidence nearly worthless; keep it visible.
-MIN_SCALE = 0.05
+# Rule points by catalogue and text: cross-validation calibrates on the same texts many times.
+_RULE_POINTS: dict[tuple[int, str], float] = {}
 
 
 def rule_points(texts: Sequence[str], catalogue: Catalogue | None = None) -> list[float]:
     """Each text's group-capped flag points at rule_scale 1, exactly as screening awards them."""
+    from scamscreen.catalogue import default_catalogue
     from scamscreen.screener import Screener
 
-    screener = Screener(catalogue, use_model=False)
+    catalogue = catalogue or default_catalogue()
+    screener: Screener | None = None
     points = []
     for text in texts:
-        try:
-            points.append(screener.screen(text).rule_points)
-        except InputError:  # an empty advert has no flags
-            points.append(0.0)
+        key = (id(catalogue), text)
+        if key not in _RULE_POINTS:
+            screener = screener or Screener(catalogue, use_model=False)
+            try:
+                _RULE_POINTS[key] = screener.screen(text).rule_points
+            except InputError:  # an empty advert has no flags
+                _RULE_POINTS[key] = 0.0
+        points.append(_RULE_POINTS[key])
     return points
 
 
-def out_of_fold_log_odds(rows: Sequence[LabelledText], c: float, seed: int,
-                         folds: int = CALIBRATION_FOLDS) -> list[float]:
-    """The classifier's log-odds for each row from a model that did not see that row."""
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
-    values = cross_val_predict(make_pipeline(c), [r.text for r in rows], [r.label for r in rows],
-                               cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
-                               method="decision_function")
-    return [float(v) for v in values]
-
-
 def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
-               labels: Sequence[int]) -> tuple[float, float, float]:
+               labels: Sequence[int], strata: Sequence[tuple[str, ...]] | None = None,
+               fixed_intercept: float | None = None) -> tuple[float, float, float]:
     """Platt-style fit of the labels on the classifier evidence, with rule points as a fixed
     offset (their catalogue weights, scale 1).
 
@@ -255,6 +525,13 @@ def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
     ``classifier_evidence`` is log-odds minus logit(training prevalence), unbounded (serving's
     smooth bound is a guard, not part of the calibration). The classifier scale is floored at
     ``MIN_SCALE`` so the score stays monotone in it.
+
+    With ``strata`` (``offset_strata``), each language and file other than the reference gets
+    an intercept of its own, and with ``fixed_intercept`` the reference's is not fitted but
+    held there (the log-odds of its prevalence: no evidence means the prior),
+    as in the classifier's fit, and the reference's is returned: the base rates of the
+    training languages (all-legitimate Korean, say) must not decide how far the classifier's
+    evidence is trusted, nor the base every advert starts from.
     """
     import numpy as np
     from scipy.optimize import minimize
@@ -262,47 +539,68 @@ def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
     offset = np.asarray(points, dtype=float)
     evidence = np.asarray(classifier_evidence, dtype=float)
     target = np.asarray(labels, dtype=float)
+    others = sorted({name for names in strata or () for name in names})
+    indicators = np.array([[float(other in names) for other in others]
+                           for names in (strata or [])]).reshape(len(target), len(others))
     penalty = 1.0 / (2.0 * CALIBRATION_C * len(target))
 
     def loss(params: Any) -> tuple[float, Any]:
-        scale, intercept = params
-        z = intercept + offset + scale * evidence
+        scale, intercept, shifts = params[0], params[1], params[2:]
+        if fixed_intercept is not None:
+            intercept = fixed_intercept
+        z = intercept + offset + scale * evidence + indicators @ shifts
         probability = 1.0 / (1.0 + np.exp(-z))
-        value = float(np.mean(np.logaddexp(0.0, z) - target * z)) + penalty * scale * scale
+        value = float(np.mean(np.logaddexp(0.0, z) - target * z)) \
+            + penalty * (scale * scale + float(shifts @ shifts))
         residual = probability - target
-        gradient = np.array([float(np.mean(residual * evidence)) + 2 * penalty * scale,
-                             float(np.mean(residual))])
+        gradient = np.concatenate([
+            [float(np.mean(residual * evidence)) + 2 * penalty * scale,
+             0.0 if fixed_intercept is not None else float(np.mean(residual))],
+            residual @ indicators / len(target) + 2 * penalty * shifts])
         return value, gradient
 
-    result = minimize(loss, x0=np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
-    scale, intercept = (float(v) for v in result.x)
+    start = np.concatenate([[1.0, 0.0], np.zeros(len(others))])
+    result = minimize(loss, x0=start, jac=True, method="L-BFGS-B")
+    scale = float(result.x[0])
+    intercept = fixed_intercept if fixed_intercept is not None else float(result.x[1])
     return 1.0, max(scale, MIN_SCALE), intercept
 
 
 def fit_calibration(rows: Sequence[LabelledText], c: float, seed: int,
-                    catalogue: Catalogue | None = None,
-                    prior: float | None = None) -> dict[str, Any]:
-    """Fit how rule points and classifier log-odds map to probability, on training rows only."""
+                    catalogue: Catalogue | None = None, prior: float | None = None,
+                    recipe: Recipe = PLAIN_RECIPE,
+                    out_of_fold: Sequence[float] | None = None) -> dict[str, Any]:
+    """Fit how rule points and classifier log-odds map to probability, on training rows only.
+    ``out_of_fold`` reuses log-odds already computed with the same folds (``choose_c``)."""
     from scamscreen.catalogue import default_catalogue
     from scamscreen.scoring import DEFAULT_PRIOR, catalogue_fingerprint
 
     catalogue = catalogue or default_catalogue()
     labels = [r.label for r in rows]
-    prevalence = sum(labels) / len(labels)
+    prevalence = reference_prevalence(rows, recipe)
     points = rule_points([r.text for r in rows], catalogue)
-    evidence = [v - logit(prevalence) for v in out_of_fold_log_odds(rows, c, seed)]
-    rule_scale, classifier_scale, intercept = fit_scales(points, evidence, labels)
+    if out_of_fold is None:
+        out_of_fold = out_of_fold_log_odds(rows, c, seed, CALIBRATION_FOLDS, recipe)
+    evidence = list(out_of_fold) if recipe.evidence_from_terms \
+        else [v - logit(prevalence) for v in out_of_fold]
+    strata = offset_strata(rows, recipe)
+    rule_scale, classifier_scale, intercept = fit_scales(
+        points, evidence, labels, strata if any(strata) else None,
+        logit(prevalence) if recipe.evidence_from_terms else None)
+    per_language = (" and an intercept per language and training file, as in the classifier "
+                    "(the reference's kept)" if any(strata) else "")
     return {
         "method": "Platt-style logistic regression of the labels on the "
-                  f"{CALIBRATION_FOLDS}-fold out-of-fold classifier log-odds (minus logit of the "
-                  "training prevalence), with the group-capped rule points as a fixed offset "
-                  "(catalogue weights, scale 1), training rows only",
+                  f"{CALIBRATION_FOLDS}-fold out-of-fold classifier evidence (log-odds minus the "
+                  "intercept: what the terms add), with the group-capped rule points as a fixed "
+                  f"offset (catalogue weights, scale 1){per_language}, training rows only",
         "rule_scale": round(rule_scale, 4),
         "classifier_scale": round(classifier_scale, 4),
         "offset": round(intercept - logit(prevalence), 4),
         "prior": prior if prior is not None else DEFAULT_PRIOR,
         "fitted_on": {"rows": len(rows), "positives": sum(labels),
-                      "prevalence": round(prevalence, 4),
+                      "prevalence": round(sum(labels) / len(labels), 4),
+                      "reference_prevalence": round(prevalence, 4),
                       "rows_with_flags": sum(1 for p in points if p > 0)},
         "catalogue": {"flags": len(catalogue), "sha256": catalogue_fingerprint(catalogue)},
     }
@@ -310,17 +608,20 @@ def fit_calibration(rows: Sequence[LabelledText], c: float, seed: int,
 
 def build_model(rows: Sequence[LabelledText], c: float, seed: int,
                 metadata: dict[str, Any] | None = None, catalogue: Catalogue | None = None,
-                calibrate: bool = True) -> TextModel:
+                calibrate: bool = True, recipe: Recipe = PLAIN_RECIPE,
+                out_of_fold: Sequence[float] | None = None) -> TextModel:
     """Fit the classifier on ``rows`` and, unless told not to, its calibration on the same rows."""
     extra = dict(metadata or {})
     if calibrate:
-        extra["calibration"] = fit_calibration(rows, c, seed, catalogue)
-    return fit(rows, c, extra)
+        extra["calibration"] = fit_calibration(rows, c, seed, catalogue, recipe=recipe,
+                                               out_of_fold=out_of_fold)
+    return fit(rows, c, extra, recipe)
 
 
 def train_from_files(paths: Sequence[Path], output: Path, *, text_column: str | None,
                      label_column: str | None, hold_out: Sequence[str], seed: int,
-                     c: float | None, calibrate: bool = True) -> str:
+                     c: float | None, calibrate: bool = True,
+                     recipe: Recipe = DEFAULT_RECIPE) -> str:
     """Read, split, choose C, fit, calibrate, export; return a short report for the terminal."""
     fractions = parse_hold_out(hold_out)
     unknown = set(fractions) - {path.name for path in paths}
@@ -339,11 +640,12 @@ def train_from_files(paths: Sequence[Path], output: Path, *, text_column: str | 
         sources.append({"file": path.name, "rows_used": len(rows),
                         "positives_used": sum(r.label for r in rows)})
     cv_scores: dict[str, float] = {}
+    out_of_fold: list[float] | None = None
     if c is None:
-        c, cv_scores = choose_c(training, seed)
+        c, cv_scores, out_of_fold = choose_c(training, seed, recipe)
     model = build_model(training, c, seed, {"sources": sources, "held_out_ids": held_ids,
                                             "seed": seed, "cv_auc_by_C": cv_scores},
-                        calibrate=calibrate)
+                        calibrate=calibrate, recipe=recipe, out_of_fold=out_of_fold)
     checksum = save(model, output)
     calibration = model.metadata.get("calibration")
     fitted = (f"\ncalibration: rule_scale {calibration['rule_scale']:g}, classifier_scale "
