@@ -14,6 +14,7 @@ from typing import Any
 import re2
 
 from scamscreen.catalogue import Catalogue, ContactRule, Flag
+from scamscreen.concepts import NEGATED, ConceptIndex, Occurrence, nearest_group
 from scamscreen.contacts import Contact, find_contacts
 from scamscreen.normalize import Folded, fold
 
@@ -381,16 +382,88 @@ def _confirmed_hits(catalogue: Catalogue, folded: Folded, encoded: bytes,
     ]
 
 
+def concept_hits(catalogue: Catalogue, folded: Folded) -> list[Hit]:
+    """Fire every flag one of whose ``[[concept]]`` rules holds in the folded text; its evidence
+    is each concept occurrence that satisfied the rule."""
+    flags = _concept_flag_indexes(catalogue)
+    if not flags:
+        return []
+    index = catalogue.concept_finder.find(folded)
+    if not index.occurrences:
+        return []
+    hits = []
+    for flag_index in flags:
+        flag = catalogue.flags[flag_index]
+        for rule in flag.concept_rules:
+            if any(index.plain(name) for name in rule.unless):
+                continue
+            slots = [tuple(sorted((o for name in slot for o in _slot_occurrences(index, name)),
+                                  key=lambda o: o.start)) for slot in rule.slots]
+            group = nearest_group(slots, rule.window)
+            if group is None:
+                continue
+            evidence = []
+            for occurrence in group[:MAX_EVIDENCE_PER_FLAG]:
+                start, end = folded.source_span(occurrence.start, occurrence.end)
+                evidence.append(Evidence(folded.source[start:end], start, end,
+                                         occurrence.language))
+            hits.append(Hit(flag, tuple(evidence)))
+            break
+    return hits
+
+
+def _slot_occurrences(index: ConceptIndex, name: str) -> tuple[Occurrence, ...]:
+    """A slot's plain occurrences of a concept, or with "!concept" its negated ones only
+    ("no need to go through POEA", "without exit clearance")."""
+    if name.startswith("!"):
+        return tuple(o for o in index.get(name[1:]) if o.modifiers == NEGATED)
+    return index.plain(name)
+
+
+_CONCEPT_FLAGS: dict[int, tuple[Catalogue, tuple[int, ...]]] = {}
+
+
+def _concept_flag_indexes(catalogue: Catalogue) -> tuple[int, ...]:
+    entry = _CONCEPT_FLAGS.get(id(catalogue))
+    if entry is None or entry[0] is not catalogue:
+        entry = (catalogue, tuple(i for i, flag in enumerate(catalogue.flags)
+                                  if flag.concept_rules))
+        _CONCEPT_FLAGS[id(catalogue)] = entry
+    return entry[1]
+
+
+def _merged(catalogue: Catalogue, pattern_hits: list[Hit], by_concepts: list[Hit]) -> list[Hit]:
+    """Pattern and concept hits of one advert, one hit per flag, in catalogue order, evidence
+    by position without repeats."""
+    if not by_concepts:
+        return pattern_hits
+    by_id = {hit.flag.id: hit for hit in pattern_hits}
+    for hit in by_concepts:
+        previous = by_id.get(hit.flag.id)
+        if previous is None:
+            by_id[hit.flag.id] = hit
+            continue
+        spans = {(e.start, e.end) for e in previous.evidence}
+        evidence = [*previous.evidence, *(e for e in hit.evidence
+                                          if (e.start, e.end) not in spans)]
+        by_id[hit.flag.id] = Hit(hit.flag, tuple(sorted(evidence, key=lambda e: (e.start, e.end))
+                                                 [:MAX_EVIDENCE_PER_FLAG]))
+    order = {flag.id: index for index, flag in enumerate(catalogue.flags)}
+    return sorted(by_id.values(), key=lambda hit: order[hit.flag.id])
+
+
 def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
     """Fire every pattern flag that matches the folded text, collecting its evidence."""
     return match_patterns_many(catalogue, (folded,))[0]
 
 
 def match_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]) -> list[list[Hit]]:
-    """``match_patterns`` for each folded text, its prefilter run a set at a time over all."""
+    """``match_patterns`` for each folded text, its prefilter run a set at a time over all;
+    flags written as concept rules fire here too."""
     encoded = [folded.text.encode("utf-8") for folded in foldeds]  # once, not once per set
     candidates = _candidates_many(catalogue, encoded)
-    return [_confirmed_hits(catalogue, folded, text, found)
+    return [_merged(catalogue, _confirmed_hits(catalogue, folded, text, found),
+                    concept_hits(catalogue, folded))
             for folded, text, found in zip(foldeds, encoded, candidates, strict=True)]
 
 

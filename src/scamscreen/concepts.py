@@ -1,0 +1,350 @@
+"""Concepts: what an advert talks about, found from lexicons rather than one regex per wording.
+
+A concept is a named idea ("fee", "no_experience", "hub", "tourist_visa") with terms in each
+language, kept as data in ``flags/lexicons/<lang>.toml``; a flag's ``[[concept]]`` rule says
+which concepts must occur together, within how many characters (``catalogue.ConceptRule``).
+Adding a synonym or a language is an edit to a lexicon, not to a flag or to code.
+
+Three recognisers serve every flag:
+- terms of every lexicon, in one Aho-Corasick automaton (pyahocorasick) over the folded text:
+  one pass whatever the number of languages, linear in the text, every overlapping match;
+- money: an amount next to a currency symbol, code or name (``currencies.json``, written from
+  Babel's CLDR data by ``scripts/write-currencies.py``) or a local unit (``money_unit`` terms);
+- places: the gazetteer ``places.toml``, a lexicon whose terms hold in every language.
+
+Each occurrence carries the modifiers of medspaCy's ConText / NegEx: a trigger term
+(``[modifiers]`` of a lexicon) opens a scope that runs forward (``pre``) or backward (``post``)
+until a terminator, and a concept inside it is negated ("no fees", "不收任何費用"), hypothetical
+("if anyone asks you to pay") or part of a warning ("beware of ads promising ..."). Rules count
+only plain occurrences, unless they ask otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import re2
+
+from scamscreen.errors import CatalogueError
+from scamscreen.normalize import Folded, fold_text
+
+NEGATED = 1
+HYPOTHETICAL = 2
+WARNING = 4
+MODIFIERS = {"negation": NEGATED, "hypothetical": HYPOTHETICAL, "warning": WARNING}
+# Concepts that code recognises; lexicons may add terms to them but need not define them.
+BUILT_IN = ("money", "currency")
+# How far a trigger reaches, in characters: a few words in spaced scripts, a short phrase in
+# unspaced ones; warnings and hypotheticals reach to the end of the sentence.
+_SCOPE_CHARS = {NEGATED: 32, HYPOTHETICAL: 120, WARNING: 160}
+_SCOPE_CHARS_UNSPACED = {NEGATED: 8, HYPOTHETICAL: 40, WARNING: 60}
+# A negation ends at any punctuation (a list of bullet points is a list of separate claims);
+# a warning or a hypothetical ends only where a sentence does.
+_SENTENCE_END = frozenset(".!?;。！？；\n|•●▪◆■★☆✅✔✓❌➡👉📌🔥💰💵")
+# Scripts written without spaces between words: their terms match on characters, and a space
+# there separates phrases, which ends a negation's scope.
+_UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x9FFF),
+             (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+
+
+def is_unspaced(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _UNSPACED)
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() and not is_unspaced(char) or unicodedata.category(char) == "Mn"
+
+
+def _letter(char: str) -> bool:
+    return _word_char(char) and not char.isdigit()
+
+
+def strip_accents(text: str) -> str:
+    """Vietnamese and others typed without diacritics: "tuyển dụng" -> "tuyen dung"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(
+        c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What one automaton key stands for."""
+
+    concept: str  # a concept name, or "~negation.pre" and the like for a modifier trigger
+    language: str
+    prefix: bool  # "recruit*": a word that starts so, any ending
+    spaced: bool  # starts with a letter of a spaced script: must start on a word boundary
+    ends_spaced: bool  # ends so: must end on a word boundary (unless ``prefix``)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    concept: str
+    start: int  # in the folded text
+    end: int
+    language: str
+    modifiers: int = 0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's concept terms and modifier triggers, as read from its file."""
+
+    language: str
+    concepts: Mapping[str, tuple[str, ...]]
+    triggers: Mapping[str, tuple[str, ...]]  # "negation.pre" -> terms, ...
+    examples: Mapping[str, tuple[str, ...]]  # concept -> texts that must hold it
+    unaccented: bool = False
+
+
+def parse_lexicon(data: Mapping[str, Any], where: str) -> Lexicon:
+    language = data.get("language")
+    if not isinstance(language, str):
+        raise CatalogueError(f"{where}: a lexicon needs 'language'")
+    concepts: dict[str, tuple[str, ...]] = {}
+    examples: dict[str, tuple[str, ...]] = {}
+    for name, spec in data.get("concepts", {}).items():
+        terms = spec.get("terms") if isinstance(spec, dict) else spec
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t for t in terms):
+            raise CatalogueError(f"{where}: concepts.{name}.terms must be a list of strings")
+        concepts[name] = tuple(terms)
+        if isinstance(spec, dict) and spec.get("examples"):
+            examples[name] = tuple(spec["examples"])
+    triggers: dict[str, tuple[str, ...]] = {}
+    for modifier, spec in data.get("modifiers", {}).items():
+        if modifier not in MODIFIERS:
+            raise CatalogueError(f"{where}: unknown modifier '{modifier}'; known: "
+                                 f"{', '.join(MODIFIERS)}")
+        for direction in ("pre", "post"):
+            if spec.get(direction):
+                triggers[f"{modifier}.{direction}"] = tuple(spec[direction])
+    return Lexicon(language, concepts, triggers, examples, bool(data.get("unaccented", False)))
+
+
+@dataclass(frozen=True)
+class ConceptIndex:
+    """Where each concept occurs in one folded text."""
+
+    occurrences: Mapping[str, tuple[Occurrence, ...]]
+
+    def plain(self, concept: str) -> tuple[Occurrence, ...]:
+        return tuple(o for o in self.occurrences.get(concept, ()) if not o.modifiers)
+
+    def get(self, concept: str) -> tuple[Occurrence, ...]:
+        return self.occurrences.get(concept, ())
+
+
+_EMPTY = ConceptIndex({})
+
+
+class ConceptFinder:
+    """Every lexicon's terms in one automaton, plus the money recogniser."""
+
+    def __init__(self, lexicons: Iterable[Lexicon], currencies: Mapping[str, Iterable[str]]):
+        self.lexicons = tuple(lexicons)
+        self.concepts = frozenset(BUILT_IN).union(
+            *(lexicon.concepts for lexicon in self.lexicons))
+        automaton = ahocorasick.Automaton()
+        keys: dict[str, list[Term]] = {}
+        sources = [("any", False, [("currency", [w for words in currencies.values()
+                                                 for w in words])])]
+        for lexicon in self.lexicons:
+            entries = [(name, terms) for name, terms in lexicon.concepts.items()]
+            entries += [(f"~{name}", terms) for name, terms in lexicon.triggers.items()]
+            sources.append((lexicon.language, lexicon.unaccented, entries))
+        for language, unaccented, entries in sources:
+            for name, terms in entries:
+                for raw in terms:
+                    for variant in self._variants(raw, unaccented):
+                        prefix = variant.endswith("*")
+                        key = fold_text(variant.rstrip("*")).strip()
+                        if not key:
+                            continue
+                        term = Term(name, language, prefix, _word_char(key[0]),
+                                    _word_char(key[-1]))
+                        keys.setdefault(key, []).append(term)
+        for key, terms in keys.items():
+            automaton.add_word(key, (len(key), tuple(dict.fromkeys(terms))))
+        if keys:
+            automaton.make_automaton()
+        self._automaton = automaton if keys else None
+
+    @staticmethod
+    def _variants(term: str, unaccented: bool) -> tuple[str, ...]:
+        if not unaccented:
+            return (term,)
+        return tuple(dict.fromkeys((term, strip_accents(term))))
+
+    def find(self, folded: Folded | str) -> ConceptIndex:
+        text = folded.text if isinstance(folded, Folded) else folded
+        if self._automaton is None:
+            return _EMPTY
+        found: list[Occurrence] = []
+        triggers: list[tuple[int, int, int, bool]] = []  # start, end, modifier bit, forward
+        length = len(text)
+        for end_index, (size, terms) in self._automaton.iter(text):
+            end = end_index + 1
+            start = end - size
+            for term in terms:
+                if term.spaced or term.ends_spaced:
+                    boundary = _letter if term.concept in _NUMERIC_NEIGHBOURS else _word_char
+                    if term.spaced and start > 0 and boundary(text[start - 1]):
+                        continue
+                    if term.ends_spaced and not term.prefix and end < length and \
+                            boundary(text[end]):
+                        continue
+                match_end = end
+                if term.prefix:
+                    while match_end < length and _word_char(text[match_end]):
+                        match_end += 1
+                if term.concept.startswith("~"):
+                    modifier, direction = term.concept[1:].split(".")
+                    triggers.append((start, match_end, MODIFIERS[modifier], direction == "pre"))
+                else:
+                    found.append(Occurrence(term.concept, start, match_end, term.language))
+        found.extend(_money(text, found))
+        if not found:
+            return _EMPTY
+        if triggers:
+            found = [_with_modifiers(o, text, triggers) for o in found]
+        grouped: dict[str, list[Occurrence]] = {}
+        for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
+            grouped.setdefault(occurrence.concept, []).append(occurrence)
+        return ConceptIndex({name: tuple(items) for name, items in grouped.items()})
+
+
+def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool) -> bool:
+    """Whether a trigger's scope reaches over ``text[start:end]``, the stretch between it and
+    an occurrence."""
+    limit = (_SCOPE_CHARS_UNSPACED if unspaced else _SCOPE_CHARS)[modifier]
+    if end - start > limit:
+        return False
+    between = text[start:end]
+    if modifier == NEGATED:
+        if unspaced and " " in between.strip():
+            return False
+        return all(c.isalnum() or c in " -'’/&" or unicodedata.category(c) == "Mn"
+                   for c in between)
+    return not any(c in _SENTENCE_END for c in between)
+
+
+def _with_modifiers(occurrence: Occurrence, text: str,
+                    triggers: list[tuple[int, int, int, bool]]) -> Occurrence:
+    bits = 0
+    for start, end, modifier, forward in triggers:
+        if bits & modifier:
+            continue
+        if forward:
+            if end > occurrence.start:
+                continue
+            gap = (end, occurrence.start)
+            unspaced = is_unspaced(text[end - 1])
+        else:
+            if start < occurrence.end:
+                continue
+            gap = (occurrence.end, start)
+            unspaced = is_unspaced(text[start])
+        if _reaches(text, gap[0], gap[1], modifier, unspaced):
+            bits |= modifier
+    if not bits:
+        return occurrence
+    return Occurrence(occurrence.concept, occurrence.start, occurrence.end, occurrence.language,
+                      bits)
+
+
+# An amount: digits with thousands separators or decimals ("1,500", "3.000.000", "1.5").
+_AMOUNT = re2.compile(r"\d(?:[\d,.]*\d)?")
+# Concepts that sit against digits ("3800p", "5k", "RM3000"): a digit is a boundary for them.
+_NUMERIC_NEIGHBOURS = frozenset({"currency", "money_multiplier"})
+
+
+def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
+    """Amounts with a currency right before or after them (a space between at most), with a
+    multiplier word in between when there is one ("5k php", "3 triệu đồng", "2萬元")."""
+    currencies = [o for o in found if o.concept == "currency"]
+    if not currencies:
+        return []
+    multipliers = {o.start: o.end for o in found if o.concept == "money_multiplier"}
+    ends = {o.end: o.start for o in currencies}
+    starts = {o.start: o.end for o in currencies}
+    money = []
+    for match in _AMOUNT.finditer(text):
+        start, end = match.start(), match.end()
+        before = ends.get(start, ends.get(start - 1) if text[start - 1 : start] == " " else None)
+        tail = end
+        for _ in range(2):  # "5 k", "3 triệu"
+            if tail in multipliers:
+                tail = multipliers[tail]
+            elif text[tail : tail + 1] == " " and tail + 1 in multipliers:
+                tail = multipliers[tail + 1]
+        after = starts.get(tail, starts.get(tail + 1) if text[tail : tail + 1] == " " else None)
+        if before is not None:
+            money.append(Occurrence("money", before, tail, "any"))
+        elif after is not None:
+            money.append(Occurrence("money", start, after, "any"))
+    return money
+
+
+def lexicon_directory() -> Path:
+    with resources.as_file(resources.files("scamscreen") / "flags" / "lexicons") as path:
+        return Path(path)
+
+
+def load_lexicons(parsed: Mapping[str, Any]) -> list[Lexicon]:
+    """Lexicons from parsed TOML files (``{"lexicons/en.toml": data, ...}``)."""
+    return [parse_lexicon(data, name) for name, data in sorted(parsed.items())]
+
+
+def read_currencies(directory: Path) -> dict[str, list[str]]:
+    path = directory / "currencies.json"
+    if not path.exists():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8"))["currencies"])
+
+
+def nearest_group(slots: list[tuple[Occurrence, ...]], window: int
+                  ) -> tuple[Occurrence, ...] | None:
+    """One occurrence per slot, all within ``window`` characters of each other (0: anywhere),
+    anchored on the slot with fewest occurrences; None when no such group exists."""
+    if any(not slot for slot in slots):
+        return None
+    anchor_index = min(range(len(slots)), key=lambda i: len(slots[i]))
+    for anchor in slots[anchor_index]:
+        chosen = [anchor]
+        for index, slot in enumerate(slots):
+            if index == anchor_index:
+                continue
+            # Each slot needs words of its own: "top up" is a payment and a task level, but
+            # one mention cannot be both halves of a rule.
+            free = [o for o in slot if not any(o.start < c.end and c.start < o.end
+                                               for c in chosen)]
+            if not free:
+                break
+            starts = [o.start for o in free]
+            position = bisect_left(starts, anchor.start)
+            near = [free[i] for i in (position - 1, position) if 0 <= i < len(free)]
+            chosen.append(min(near, key=lambda o: abs(o.start - anchor.start)))
+        if len(chosen) < len(slots):
+            continue
+        low = min(o.start for o in chosen)
+        high = max(o.end for o in chosen)
+        if window == 0 or high - low <= window:
+            return tuple(sorted(set(chosen), key=lambda o: o.start))
+    return None
+
+
+@cache
+def default_finder() -> ConceptFinder:
+    from scamscreen.catalogue import default_catalogue
+
+    return default_catalogue().concept_finder
