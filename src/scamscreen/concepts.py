@@ -133,9 +133,19 @@ def parse_lexicon(data: Mapping[str, Any], where: str) -> Lexicon:
 
 @dataclass(frozen=True)
 class ConceptIndex:
-    """Where each concept occurs in one folded text."""
+    """Where each concept occurs in one folded text, and the text's modifier triggers."""
 
     occurrences: Mapping[str, tuple[Occurrence, ...]]
+    text: str = ""
+    triggers: tuple[tuple[int, int, int, bool], ...] = ()  # start, end, modifier bit, forward
+
+    def modifiers_of(self, start: int, end: int, wanted: int) -> int:
+        """The modifiers among ``wanted`` whose scope covers folded ``text[start:end]``: for
+        evidence found by other means than concepts (a pattern's match)."""
+        if not self.triggers:
+            return 0
+        triggers = [t for t in self.triggers if t[2] & wanted]
+        return _with_modifiers(Occurrence("", start, end, ""), self.text, triggers).modifiers
 
     def plain(self, concept: str) -> tuple[Occurrence, ...]:
         return tuple(o for o in self.occurrences.get(concept, ()) if not o.modifiers)
@@ -213,14 +223,15 @@ class ConceptFinder:
                 else:
                     found.append(Occurrence(term.concept, start, match_end, term.language))
         found.extend(_money(text, found))
-        if not found:
+        if not found and not triggers:
             return _EMPTY
         if triggers:
             found = [_with_modifiers(o, text, triggers) for o in found]
         grouped: dict[str, list[Occurrence]] = {}
         for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
             grouped.setdefault(occurrence.concept, []).append(occurrence)
-        return ConceptIndex({name: tuple(items) for name, items in grouped.items()})
+        return ConceptIndex({name: tuple(items) for name, items in grouped.items()}, text,
+                            tuple(triggers))
 
 
 def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool) -> bool:

@@ -13,10 +13,17 @@ from typing import Any
 
 import re2
 
-from scamscreen.catalogue import Catalogue, ContactRule, Flag
-from scamscreen.concepts import NEGATED, ConceptIndex, Occurrence, nearest_group
+from scamscreen.catalogue import MITIGATION_GROUP, Catalogue, ContactRule, Flag
+from scamscreen.concepts import (
+    HYPOTHETICAL,
+    NEGATED,
+    WARNING,
+    ConceptIndex,
+    Occurrence,
+    nearest_group,
+)
 from scamscreen.contacts import Contact, find_contacts
-from scamscreen.normalize import Folded, fold
+from scamscreen.normalize import Folded, fold, fold_text
 
 # Evidence beyond this many spans per flag adds nothing a reader can use.
 MAX_EVIDENCE_PER_FLAG = 8
@@ -382,13 +389,15 @@ def _confirmed_hits(catalogue: Catalogue, folded: Folded, encoded: bytes,
     ]
 
 
-def concept_hits(catalogue: Catalogue, folded: Folded) -> list[Hit]:
+def concept_hits(catalogue: Catalogue, folded: Folded,
+                 index: ConceptIndex | None = None) -> list[Hit]:
     """Fire every flag one of whose ``[[concept]]`` rules holds in the folded text; its evidence
     is each concept occurrence that satisfied the rule."""
     flags = _concept_flag_indexes(catalogue)
     if not flags:
         return []
-    index = catalogue.concept_finder.find(folded)
+    if index is None:
+        index = catalogue.concept_finder.find(folded)
     if not index.occurrences:
         return []
     hits = []
@@ -410,6 +419,45 @@ def concept_hits(catalogue: Catalogue, folded: Folded) -> list[Hit]:
             hits.append(Hit(flag, tuple(evidence)))
             break
     return hits
+
+
+# A pattern's match inside a warning ("beware of ads promising ...") or a hypothetical ("if
+# anyone asks you to pay a fee") is not the advert's own claim. Negation is left to the
+# patterns, which were written with their own negation guards.
+_PATTERN_SCOPES = WARNING | HYPOTHETICAL
+
+
+def _outside_warnings(catalogue: Catalogue, hits: list[Hit], folded: Folded,
+                      index: ConceptIndex) -> list[Hit]:
+    """Pattern hits with the evidence that lies in a warning's or hypothetical's scope removed
+    (a hit left without evidence is dropped); mitigation flags keep theirs: it is the warning."""
+    if not index.triggers or not hits:
+        return hits
+    kept = []
+    for hit in hits:
+        if hit.flag.group == MITIGATION_GROUP:
+            kept.append(hit)
+            continue
+        evidence = tuple(e for e in hit.evidence
+                         if not index.modifiers_of(*_folded_span(folded, e), _PATTERN_SCOPES))
+        if evidence:
+            kept.append(Hit(hit.flag, evidence, hit.because))
+    return kept
+
+
+def _folded_span(folded: Folded, evidence: Evidence) -> tuple[int, int]:
+    """Where ``evidence`` (offsets into the input) lies in the folded text, near enough for a
+    scope test: the folded text keeps the input's order, so a proportional guess is refined by
+    searching for the evidence's folded form around it."""
+    needle = fold_text(evidence.text).strip()
+    text = folded.text
+    guess = int(evidence.start * len(text) / max(len(folded.source), 1))
+    position = text.find(needle, max(0, guess - 200))
+    if position < 0:
+        position = text.find(needle)
+    if position < 0:
+        return guess, guess + len(needle)
+    return position, position + len(needle)
 
 
 def _slot_occurrences(index: ConceptIndex, name: str) -> tuple[Occurrence, ...]:
@@ -462,9 +510,14 @@ def match_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]) -> list
     flags written as concept rules fire here too."""
     encoded = [folded.text.encode("utf-8") for folded in foldeds]  # once, not once per set
     candidates = _candidates_many(catalogue, encoded)
-    return [_merged(catalogue, _confirmed_hits(catalogue, folded, text, found),
-                    concept_hits(catalogue, folded))
-            for folded, text, found in zip(foldeds, encoded, candidates, strict=True)]
+    results = []
+    finder = catalogue.concept_finder
+    for folded, text, found in zip(foldeds, encoded, candidates, strict=True):
+        index = finder.find(folded)
+        pattern_hits = _outside_warnings(
+            catalogue, _confirmed_hits(catalogue, folded, text, found), folded, index)
+        results.append(_merged(catalogue, pattern_hits, concept_hits(catalogue, folded, index)))
+    return results
 
 
 def _contact_fires(rule: ContactRule, contact: Contact, kinds_present: set[str]) -> bool:
