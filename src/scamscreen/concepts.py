@@ -166,8 +166,9 @@ class ConceptFinder:
             *(lexicon.concepts for lexicon in self.lexicons))
         automaton = ahocorasick.Automaton()
         keys: dict[str, list[Term]] = {}
-        sources = [("any", False, [("currency", [w for words in currencies.values()
-                                                 for w in words])])]
+        currency_words = tuple(word for words in currencies.values() for word in words)
+        sources: list[tuple[str, bool, list[tuple[str, tuple[str, ...]]]]] = [
+            ("any", False, [("currency", currency_words)])]
         for lexicon in self.lexicons:
             entries = [(name, terms) for name, terms in lexicon.concepts.items()]
             entries += [(f"~{name}", terms) for name, terms in lexicon.triggers.items()]
@@ -183,8 +184,8 @@ class ConceptFinder:
                         term = Term(name, language, prefix, _word_char(key[0]),
                                     _word_char(key[-1]))
                         keys.setdefault(key, []).append(term)
-        for key, terms in keys.items():
-            automaton.add_word(key, (len(key), tuple(dict.fromkeys(terms))))
+        for key, key_terms in keys.items():
+            automaton.add_word(key, (len(key), tuple(dict.fromkeys(key_terms))))
         if keys:
             automaton.make_automaton()
         self._automaton = automaton if keys else None
