@@ -29,11 +29,8 @@ from scamscreen.errors import ScamscreenError
 
 ENGLISH = "en"
 # Every language with a translation file; ``en`` is the source and needs none.
-SHIPPED = ("zh-Hant", "zh-Hans", "th", "vi", "id", "tl", "ja", "ko")
+SHIPPED = ("zh-Hant", "zh-Hans", "th", "vi")
 LANGUAGES = (ENGLISH, *SHIPPED)
-LANGUAGE_NAMES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文", "th": "ไทย",
-                  "vi": "Tiếng Việt", "id": "Bahasa Indonesia", "tl": "Tagalog", "ja": "日本語",
-                  "ko": "한국어"}
 FLAG_FIELDS = ("title", "advice", "rationale")
 
 # Other spellings people and locales use for the shipped languages (lower case, "-" for "_").
