@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -191,14 +191,17 @@ class Assessment:
     def rule_points(self) -> float:
         return sum(result.points for result in self.flags)
 
-    def reason(self, limit: int = 3) -> str:
-        """A short human-readable reason: the heaviest flags' titles."""
+    def reason(self, limit: int = 3, title: Callable[[Flag], str] | None = None,
+               resembles: str = "wording resembles known scam ads",
+               nothing: str = "no red flags found") -> str:
+        """A short human-readable reason: the heaviest flags' titles (``title`` gives them in
+        the reader's language; English by default, as batch output stores it)."""
         strongest = sorted((r for r in self.flags if r.flag.kind != "combination"),
                            key=lambda r: -r.points)[:limit]
-        parts = [r.flag.title for r in strongest]
+        parts = [title(r.flag) if title else r.flag.title for r in strongest]
         if self.classifier and self.classifier.points >= 1.0:
-            parts.append("wording resembles known scam ads")
-        return "; ".join(parts) if parts else "no red flags found"
+            parts.append(resembles)
+        return "; ".join(parts) if parts else nothing
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
         result: dict[str, Any] = {
