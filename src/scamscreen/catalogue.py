@@ -24,8 +24,10 @@ import re2
 from scamscreen.concepts import (
     ConceptFinder,
     Lexicon,
+    TermTable,
     load_lexicons,
     read_currencies,
+    term_table,
 )
 from scamscreen.errors import CatalogueError
 
@@ -138,13 +140,14 @@ class Catalogue:
     patterns: tuple[CompiledPattern, ...]
     lexicons: tuple[Lexicon, ...] = ()
     currencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    term_table: TermTable | None = None  # the lexicons' automaton keys, from the cache
 
     @property
     def concept_finder(self) -> ConceptFinder:
-        """The automaton of every lexicon's terms, built on first use (~ms) and kept."""
+        """The automaton of every lexicon's terms, built on first use and kept."""
         finder = _FINDERS.get(id(self))
         if finder is None or finder[0] is not self:
-            finder = (self, ConceptFinder(self.lexicons, self.currencies))
+            finder = (self, ConceptFinder(self.lexicons, self.currencies, self.term_table))
             _FINDERS[id(self)] = finder
         return finder[1]
 
@@ -330,7 +333,8 @@ def _concept_languages(rule: ConceptRule, lexicons: tuple[Lexicon, ...]) -> set[
 
 
 def build(flags: list[Flag], groups: Mapping[str, Group], lexicons: tuple[Lexicon, ...] = (),
-          currencies: Mapping[str, tuple[str, ...]] | None = None) -> Catalogue:
+          currencies: Mapping[str, tuple[str, ...]] | None = None,
+          table: TermTable | None = None) -> Catalogue:
     """Validate cross-references and compile every pattern once."""
     from scamscreen.concepts import BUILT_IN
 
@@ -367,7 +371,7 @@ def build(flags: list[Flag], groups: Mapping[str, Group], lexicons: tuple[Lexico
                 regex = compile_pattern(folded_source, f"{flag.id} patterns.{language}")
                 compiled.append(CompiledPattern(index, language, source, regex))
     return Catalogue(tuple(flags), dict(groups), tuple(compiled), tuple(lexicons),
-                     {code: tuple(words) for code, words in (currencies or {}).items()})
+                     {code: tuple(words) for code, words in (currencies or {}).items()}, table)
 
 
 def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
@@ -409,17 +413,19 @@ def _digest(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _parsed_sources(directory: Path) -> dict[str, Any]:
-    """Every TOML file of the catalogue, parsed: {file name: data}, from the cache if current."""
+def _parsed_sources(directory: Path) -> tuple[dict[str, Any], TermTable | None]:
+    """Every TOML file of the catalogue, parsed: {file name: data}, and the lexicons' term
+    table, from the cache if current (else the table is None: built when first needed)."""
     files = _source_files(directory)
     digest = _digest(files)
     cache_file = directory / PARSED_CACHE
     if cache_file.exists():
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         if cached.get("digest") == digest:
-            return dict(cached["files"])
+            # JSON lists, not tuples: the finder only unpacks them.
+            return dict(cached["files"]), cached.get("terms")
     return {_key(directory, path): tomllib.loads(path.read_text(encoding="utf-8"))
-            for path in files}
+            for path in files}, None
 
 
 def write_parsed_cache(directory: Path) -> Path:
@@ -428,7 +434,10 @@ def write_parsed_cache(directory: Path) -> Path:
     parsed = {_key(directory, path): tomllib.loads(path.read_text(encoding="utf-8"))
               for path in files}
     target = directory / PARSED_CACHE
-    payload = {"digest": _digest(files), "files": parsed}
+    lexicons = load_lexicons({name: data for name, data in parsed.items()
+                              if name.startswith(LEXICONS + "/")})
+    table = term_table(lexicons, read_currencies(directory / LEXICONS))
+    payload = {"digest": _digest(files), "files": parsed, "terms": table}
     target.write_text(json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                       encoding="utf-8")
     return target
@@ -437,7 +446,7 @@ def write_parsed_cache(directory: Path) -> Path:
 def load_directory(directory: Path) -> Catalogue:
     """Load a catalogue from a directory of flag files plus its ``groups.toml``."""
     try:
-        sources = _parsed_sources(directory)
+        sources, table = _parsed_sources(directory)
         groups = _parse_groups(sources.get("groups.toml", {}))
         lexicons = load_lexicons({name: data for name, data in sources.items()
                                   if name.startswith(LEXICONS + "/")})
@@ -448,7 +457,7 @@ def load_directory(directory: Path) -> Catalogue:
         raise CatalogueError(f"cannot read catalogue in {directory}: {error}") from None
     flags.sort(key=lambda flag: flag.id)
     return build(flags, groups, tuple(lexicons),
-                 {code: tuple(words) for code, words in currencies.items()})
+                 {code: tuple(words) for code, words in currencies.items()}, table)
 
 
 @cache
