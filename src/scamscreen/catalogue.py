@@ -434,7 +434,10 @@ def write_parsed_cache(directory: Path) -> Path:
     parsed = {_key(directory, path): tomllib.loads(path.read_text(encoding="utf-8"))
               for path in files}
     target = directory / PARSED_CACHE
-    lexicons = load_lexicons({name: data for name, data in parsed.items()
+    # Through JSON with sorted keys, as the loader will read them, so that the table comes out
+    # in the order a catalogue loaded from the cache would build it.
+    as_loaded = json.loads(json.dumps(parsed, ensure_ascii=False, sort_keys=True))
+    lexicons = load_lexicons({name: data for name, data in as_loaded.items()
                               if name.startswith(LEXICONS + "/")})
     table = term_table(lexicons, read_currencies(directory / LEXICONS))
     payload = {"digest": _digest(files), "files": parsed, "terms": table}

@@ -138,6 +138,7 @@ class ConceptIndex:
     occurrences: Mapping[str, tuple[Occurrence, ...]]
     text: str = ""
     triggers: tuple[tuple[int, int, int, bool], ...] = ()  # start, end, modifier bit, forward
+    line_breaks: tuple[int, ...] = ()  # folded positions where the input had a line break
 
     def modifiers_of(self, start: int, end: int, wanted: int) -> int:
         """The modifiers among ``wanted`` whose scope covers folded ``text[start:end]``: for
@@ -145,7 +146,8 @@ class ConceptIndex:
         if not self.triggers:
             return 0
         triggers = [t for t in self.triggers if t[2] & wanted]
-        return _with_modifiers(Occurrence("", start, end, ""), self.text, triggers).modifiers
+        return _with_modifiers(Occurrence("", start, end, ""), self.text, triggers,
+                               self.line_breaks).modifiers
 
     def plain(self, concept: str) -> tuple[Occurrence, ...]:
         return tuple(o for o in self.occurrences.get(concept, ()) if not o.modifiers)
@@ -189,7 +191,9 @@ def term_table(lexicons: Iterable[Lexicon], currencies: Mapping[str, Iterable[st
 
 
 def _variants(term: str, unaccented: bool) -> tuple[str, ...]:
-    if not unaccented:
+    """The term, and typed without diacritics where that stays unambiguous: one Vietnamese
+    syllable without its marks is many words ("ty" is tỷ and công ty), two or more are not."""
+    if not unaccented or " " not in term.strip():
         return (term,)
     return tuple(dict.fromkeys((term, strip_accents(term))))
 
@@ -244,20 +248,39 @@ class ConceptFinder:
         found.extend(_money(text, found))
         if not found and not triggers:
             return _EMPTY
+        breaks = _line_breaks(folded) if triggers and isinstance(folded, Folded) else ()
         if triggers:
-            found = [_with_modifiers(o, text, triggers) for o in found]
+            found = [_with_modifiers(o, text, triggers, breaks) for o in found]
         grouped: dict[str, list[Occurrence]] = {}
         for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
             grouped.setdefault(occurrence.concept, []).append(occurrence)
         return ConceptIndex({name: tuple(items) for name, items in grouped.items()}, text,
-                            tuple(triggers))
+                            tuple(triggers), breaks)
 
 
-def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool) -> bool:
+def _line_breaks(folded: Folded) -> tuple[int, ...]:
+    """Folded positions of the input's line breaks, which folding turned into spaces: a line
+    of a post is a claim of its own ("No fees" above "High salary")."""
+    if "\n" not in folded.source:
+        return ()
+    breaks = []
+    position = folded.text.find(" ")
+    while position >= 0:
+        start, end = folded.source_span(position, position + 1)
+        if "\n" in folded.source[start:end]:
+            breaks.append(position)
+        position = folded.text.find(" ", position + 1)
+    return tuple(breaks)
+
+
+def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool,
+             breaks: tuple[int, ...] = ()) -> bool:
     """Whether a trigger's scope reaches over ``text[start:end]``, the stretch between it and
     an occurrence."""
     limit = (_SCOPE_CHARS_UNSPACED if unspaced else _SCOPE_CHARS)[modifier]
     if end - start > limit:
+        return False
+    if breaks and bisect_left(breaks, start) < bisect_left(breaks, end):
         return False
     between = text[start:end]
     if modifier == NEGATED:
@@ -269,7 +292,8 @@ def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool) -> 
 
 
 def _with_modifiers(occurrence: Occurrence, text: str,
-                    triggers: list[tuple[int, int, int, bool]]) -> Occurrence:
+                    triggers: list[tuple[int, int, int, bool]],
+                    breaks: tuple[int, ...] = ()) -> Occurrence:
     bits = 0
     for start, end, modifier, forward in triggers:
         if bits & modifier:
@@ -284,7 +308,7 @@ def _with_modifiers(occurrence: Occurrence, text: str,
                 continue
             gap = (occurrence.end, start)
             unspaced = is_unspaced(text[start])
-        if _reaches(text, gap[0], gap[1], modifier, unspaced):
+        if _reaches(text, gap[0], gap[1], modifier, unspaced, breaks):
             bits |= modifier
     if not bits:
         return occurrence
@@ -305,8 +329,11 @@ def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
     if not currencies:
         return []
     multipliers = {o.start: o.end for o in found if o.concept == "money_multiplier"}
-    ends = {o.end: o.start for o in currencies}
-    starts = {o.start: o.end for o in currencies}
+    ends: dict[int, int] = {}  # the longest currency word ending at each position: "nt$"
+    starts: dict[int, int] = {}
+    for o in currencies:
+        ends[o.end] = min(o.start, ends.get(o.end, o.start))
+        starts[o.start] = max(o.end, starts.get(o.start, o.end))
     money = []
     for match in _AMOUNT.finditer(text):
         start, end = match.start(), match.end()
