@@ -142,7 +142,8 @@ def test_nearest_group_needs_every_slot_within_the_window_and_distinct_words() -
 
 
 def test_a_negated_slot_takes_only_negated_occurrences() -> None:
-    fired = {hit.flag.id for hit in find_hits(CATALOGUE, "No need to go through POEA, we fly you out")}
+    text = "No need to go through POEA, we fly you out"
+    fired = {hit.flag.id for hit in find_hits(CATALOGUE, text)}
     assert "SS-ROUTE-001" in fired
     fired = {hit.flag.id for hit in find_hits(CATALOGUE, "All hiring goes through POEA")}
     assert "SS-ROUTE-001" not in fired
