@@ -56,6 +56,28 @@ def test_each_lexicon_example_holds_its_concept(concept: str, text: str) -> None
     assert concept in _found(text), f"{concept!r} not found in {text!r}"
 
 
+def _flag_examples(kind: int) -> list[object]:
+    cases = []
+    for lexicon in CATALOGUE.lexicons:
+        for flag_id, examples in lexicon.flag_examples.items():
+            for number, text in enumerate(examples[kind]):
+                cases.append(pytest.param(flag_id, text,
+                                          id=f"{lexicon.language}-{flag_id}-{number}"))
+    return cases
+
+
+@pytest.mark.parametrize(("flag_id", "text"), _flag_examples(0))
+def test_a_lexicons_flag_examples_fire(flag_id: str, text: str) -> None:
+    assert CATALOGUE.get(flag_id) is not None, f"no flag {flag_id}"
+    assert flag_id in {hit.flag.id for hit in find_hits(CATALOGUE, text)}, text
+
+
+@pytest.mark.parametrize(("flag_id", "text"), _flag_examples(1))
+def test_a_lexicons_no_match_flag_examples_stay_quiet(flag_id: str, text: str) -> None:
+    assert CATALOGUE.get(flag_id) is not None, f"no flag {flag_id}"
+    assert flag_id not in {hit.flag.id for hit in find_hits(CATALOGUE, text)}, text
+
+
 def test_every_concept_a_flag_names_is_defined_somewhere() -> None:
     defined = FINDER.concepts
     for flag in CATALOGUE.concept_flags:

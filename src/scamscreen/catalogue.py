@@ -33,7 +33,8 @@ from scamscreen.errors import CatalogueError
 
 _FINDERS: dict[int, tuple[Catalogue, ConceptFinder]] = {}
 
-LANGUAGES = ("en", "zh-Hant", "zh-Hans", "th", "vi", "id", "any")
+LANGUAGES = ("en", "zh-Hant", "zh-Hans", "th", "vi", "id", "tl", "ja", "ko", "my", "km", "lo",
+             "hi", "bn", "ne", "si", "ta", "ur", "sw", "am", "pt", "es", "ru", "ar", "any")
 LEVELS = ("low", "medium", "high")
 FLAG_KINDS = ("pattern", "combination", "contact")
 # The one group whose flags lower the score: evidence that an ad is a warning or a real employer.

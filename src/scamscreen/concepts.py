@@ -25,7 +25,7 @@ import json
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -62,7 +62,11 @@ def is_unspaced(char: str) -> bool:
 
 
 def _word_char(char: str) -> bool:
-    return char.isalnum() and not is_unspaced(char) or unicodedata.category(char) == "Mn"
+    """A letter, digit or mark of a spaced script: Devanagari's vowel signs (Mc) belong to the
+    word they are written in, as do combining accents (Mn)."""
+    if char.isalnum():
+        return not is_unspaced(char)
+    return unicodedata.category(char) in ("Mn", "Mc") and not is_unspaced(char)
 
 
 def _letter(char: str) -> bool:
@@ -105,6 +109,9 @@ class Lexicon:
     triggers: Mapping[str, tuple[str, ...]]  # "negation.pre" -> terms, ...
     examples: Mapping[str, tuple[str, ...]]  # concept -> texts that must hold it
     unaccented: bool = False
+    # flag id -> (texts that must fire it, texts that must not), in this language
+    flag_examples: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict)
 
 
 def parse_lexicon(data: Mapping[str, Any], where: str) -> Lexicon:
@@ -128,7 +135,15 @@ def parse_lexicon(data: Mapping[str, Any], where: str) -> Lexicon:
         for direction in ("pre", "post"):
             if spec.get(direction):
                 triggers[f"{modifier}.{direction}"] = tuple(spec[direction])
-    return Lexicon(language, concepts, triggers, examples, bool(data.get("unaccented", False)))
+    flag_examples: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for flag_id, spec in data.get("flag_examples", {}).items():
+        texts = [spec.get(key, []) if isinstance(spec, dict) else None
+                 for key in ("match", "no_match")]
+        if not all(isinstance(t, list) and all(isinstance(x, str) for x in t) for t in texts):
+            raise CatalogueError(f"{where}: flag_examples.{flag_id} takes lists match and no_match")
+        flag_examples[flag_id] = (tuple(texts[0] or ()), tuple(texts[1] or ()))
+    return Lexicon(language, concepts, triggers, examples, bool(data.get("unaccented", False)),
+                   flag_examples)
 
 
 @dataclass(frozen=True)
@@ -288,7 +303,9 @@ def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool,
             return False
         return all(c.isalnum() or c in " -'’/&" or unicodedata.category(c) == "Mn"
                    for c in between)
-    return not any(c in _SENTENCE_END for c in between)
+    # A full stop ends a sentence; in "1.000 USD" it only groups digits.
+    return not any(c in _SENTENCE_END and (c != "." or not between[i + 1 : i + 2].isdigit())
+                   for i, c in enumerate(between))
 
 
 def _with_modifiers(occurrence: Occurrence, text: str,
@@ -338,6 +355,8 @@ def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
     for match in _AMOUNT.finditer(text):
         start, end = match.start(), match.end()
         before = ends.get(start, ends.get(start - 1) if text[start - 1 : start] == " " else None)
+        if before is not None and start - before == 1 and text[before].isalpha():
+            before = None  # a lone letter before a number is a code ("P3T"), not a currency
         tail = end
         for _ in range(2):  # "5 k", "3 triệu"
             if tail in multipliers:
@@ -349,6 +368,8 @@ def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
             money.append(Occurrence("money", before, tail, "any"))
         elif after is not None:
             money.append(Occurrence("money", start, after, "any"))
+        elif tail > end and text[end:end + 1] == "k":  # "500k/ngày": thousands, of the local money
+            money.append(Occurrence("money", start, tail, "any"))
     return money
 
 

@@ -508,6 +508,12 @@ def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
 def match_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]) -> list[list[Hit]]:
     """``match_patterns`` for each folded text, its prefilter run a set at a time over all;
     flags written as concept rules fire here too."""
+    return [hits for hits, _ in analyse_patterns_many(catalogue, foldeds)]
+
+
+def analyse_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]
+                          ) -> list[tuple[list[Hit], ConceptIndex]]:
+    """``match_patterns_many``, each text's hits with the concepts found in it."""
     encoded = [folded.text.encode("utf-8") for folded in foldeds]  # once, not once per set
     candidates = _candidates_many(catalogue, encoded)
     results = []
@@ -516,7 +522,8 @@ def match_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]) -> list
         index = finder.find(folded)
         pattern_hits = _outside_warnings(
             catalogue, _confirmed_hits(catalogue, folded, text, found), folded, index)
-        results.append(_merged(catalogue, pattern_hits, concept_hits(catalogue, folded, index)))
+        hits = _merged(catalogue, pattern_hits, concept_hits(catalogue, folded, index))
+        results.append((hits, index))
     return results
 
 
@@ -596,7 +603,15 @@ def find_hits_many(catalogue: Catalogue, foldeds: Sequence[Folded],
     """``find_hits`` for each folded advert and its contacts, in order: the same hits, with the
     prefilter run a set at a time over all adverts, which keeps each set's automaton in the
     CPU's caches (pass chunks of a few hundred adverts)."""
+    return [hits for hits, _ in analyse_many(catalogue, foldeds, contacts)]
+
+
+def analyse_many(catalogue: Catalogue, foldeds: Sequence[Folded],
+                 contacts: Sequence[tuple[Contact, ...]]) -> list[tuple[list[Hit], ConceptIndex]]:
+    """``find_hits_many``, each advert's hits with the concepts found in it (which also tell
+    its language, ``language.detect``)."""
     if len(foldeds) != len(contacts):
         raise ValueError(f"{len(foldeds)} adverts but {len(contacts)} tuples of contacts")
-    return [_with_contacts_and_combinations(catalogue, hits, found)
-            for hits, found in zip(match_patterns_many(catalogue, foldeds), contacts, strict=True)]
+    return [(_with_contacts_and_combinations(catalogue, hits, found), index)
+            for (hits, index), found in zip(analyse_patterns_many(catalogue, foldeds), contacts,
+                                            strict=True)]

@@ -37,6 +37,7 @@ from typing import Any
 
 from scamscreen.catalogue import Catalogue, Flag
 from scamscreen.contacts import Contact
+from scamscreen.language import UNDETERMINED, LanguageGuess
 from scamscreen.model import Prediction
 from scamscreen.rules import Evidence, Hit
 
@@ -182,6 +183,7 @@ class Assessment:
     warnings: tuple[str, ...] = ()
     screened_length: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    language: LanguageGuess | None = None
 
     @property
     def flag_ids(self) -> tuple[str, ...]:
@@ -207,6 +209,7 @@ class Assessment:
         result: dict[str, Any] = {
             "score": self.score,
             "band": self.band,
+            **(self.language or UNDETERMINED).to_dict(),
             "flags": [f.to_dict() for f in self.flags],
             "classifier": self.classifier.to_dict() if self.classifier else None,
             "contacts": [c.to_dict() for c in self.contacts],
@@ -275,6 +278,7 @@ def combine(
     contacts: tuple[Contact, ...] = (),
     warnings: tuple[str, ...] = (),
     screened_length: int = 0,
+    language: LanguageGuess | None = None,
 ) -> Assessment:
     flags = award_points(catalogue, hits, calibration.rule_scale)
     classifier = None
@@ -286,4 +290,4 @@ def combine(
     total = base + sum(f.points for f in flags) + (classifier.points if classifier else 0.0)
     score = round(100 * logistic(total))
     return Assessment(text, score, band_for(score), total, base, calibration.prior, tuple(flags),
-                      classifier, contacts, warnings, screened_length)
+                      classifier, contacts, warnings, screened_length, language=language)

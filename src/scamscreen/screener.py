@@ -11,7 +11,8 @@ from scamscreen.contacts import find_contacts
 from scamscreen.errors import InputError
 from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
-from scamscreen.rules import find_hits_many, prepare_prefilter
+from scamscreen.language import detect
+from scamscreen.rules import analyse_many, prepare_prefilter
 from scamscreen.scoring import Assessment, Calibration, combine
 
 # One advert is a few KB; 100,000 characters is far beyond any real ad. Longer input is
@@ -94,7 +95,10 @@ class Screener:
             screened.append(text[:MAX_CHARS])
         folded = [fold(text) for text in screened]
         contacts = [find_contacts(item) for item in folded]
-        hits = find_hits_many(self.catalogue, folded, contacts)
+        analysed = analyse_many(self.catalogue, folded, contacts)
+        hits = [found for found, _ in analysed]
+        languages = [detect(item.text, index) for item, (_, index) in zip(folded, analysed,
+                                                                           strict=True)]
         predictions: list[Prediction | None] = [None] * len(folded)
         if self.model:
             predictions = list(self.model.predict_many(
@@ -105,7 +109,7 @@ class Screener:
             warnings = _length_warning(text)
             results[position] = combine(text, self.catalogue, hits[index], predictions[index],
                                         prevalence, self.calibration, contacts[index], warnings,
-                                        len(screened[index]))
+                                        len(screened[index]), languages[index])
         return results  # type: ignore[return-value]  # every position is filled above
 
     def prepare_for_chunks(self) -> None:
