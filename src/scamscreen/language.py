@@ -45,10 +45,10 @@ _LATIN_LETTERS = re.compile(r"[a-z]{2,}")
 _URDU = frozenset("ٹڈڑںےۓھگکپچژ")
 _VIETNAMESE = frozenset("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 # Common characters written differently in the two Chinese scripts (Traditional, Simplified).
-_HANT = frozenset("這個們來時會說對國學發經過還點開問門電當動現體實關應麼員機變號費資務請聯繫與幫處達專薪職"
-                  "護證簽線優歡區業語網輕鬆賺錢")
-_HANS = frozenset("这个们来时会说对国学发经过还点开问门电当动现体实关应么员机变号费资务请联系与帮处达专薪职"
-                  "护证签线优欢区业语网轻松赚钱")
+_HANT = frozenset("這個們來時會說對國學發經過還點開問門電當動現體實關應麼員機變號"
+                  "費資務請聯繫與幫處達專薪職護證簽線優歡區業語網輕鬆賺錢")
+_HANS = frozenset("这个们来时会说对国学发经过还点开问门电当动现体实关应么员机变号"
+                  "费资务请联系与帮处达专薪职护证签线优欢区业语网轻松赚钱")
 
 
 @dataclass(frozen=True)

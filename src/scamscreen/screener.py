@@ -9,9 +9,9 @@ from itertools import islice
 from scamscreen.catalogue import Catalogue, default_catalogue
 from scamscreen.contacts import find_contacts
 from scamscreen.errors import InputError
+from scamscreen.language import detect
 from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
-from scamscreen.language import detect
 from scamscreen.rules import analyse_many, prepare_prefilter
 from scamscreen.scoring import Assessment, Calibration, combine
 
