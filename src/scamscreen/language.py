@@ -24,7 +24,8 @@ _SCRIPT_RANGES = sorted([
     (0x0900, 0x097F, "Devanagari"), (0x0980, 0x09FF, "Bengali"), (0x0B80, 0x0BFF, "Tamil"),
     (0x0D80, 0x0DFF, "Sinhala"), (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Lao"),
     (0x1000, 0x109F, "Myanmar"), (0x1100, 0x11FF, "Hangul"), (0x1200, 0x139F, "Ethiopic"),
-    (0x1780, 0x17FF, "Khmer"), (0x3040, 0x30FF, "Kana"), (0x3400, 0x4DBF, "Han"),
+    (0x1780, 0x17FF, "Khmer"), (0x3041, 0x3096, "Kana"), (0x30A1, 0x30FA, "Kana"),
+    (0x3400, 0x4DBF, "Han"),
     (0x4E00, 0x9FFF, "Han"), (0xAA60, 0xAA7F, "Myanmar"), (0xAC00, 0xD7AF, "Hangul"),
     (0xF900, 0xFAFF, "Han"), (0xFB50, 0xFDFF, "Arabic"), (0xFE70, 0xFEFF, "Arabic"),
     (0x20000, 0x2FFFF, "Han"),
@@ -45,10 +46,13 @@ _LATIN_LETTERS = re.compile(r"[a-z]{2,}")
 _URDU = frozenset("ٹڈڑںےۓھگکپچژ")
 _VIETNAMESE = frozenset("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 # Common characters written differently in the two Chinese scripts (Traditional, Simplified).
-_HANT = frozenset("這個們來時會說對國學發經過還點開問門電當動現體實關應麼員機變號"
-                  "費資務請聯繫與幫處達專薪職護證簽線優歡區業語網輕鬆賺錢")
-_HANS = frozenset("这个们来时会说对国学发经过还点开问门电当动现体实关应么员机变号"
-                  "费资务请联系与帮处达专薪职护证签线优欢区业语网轻松赚钱")
+# Common characters written differently in the two Chinese scripts, pair by pair.
+_HANT = frozenset("這個們來時會說對國學發經過還點開問門電當動現體實關應麼員機變號費資務請聯繫與幫處"
+                  "達專職護證簽線優歡區業語網輕鬆賺錢辦為沒無幾後們從見讓給進買賣單長間頭條總報場廠"
+                  "塊萬億歲飛華東車園緬寮邊籤陸區護個嗎紹補貸債額獎勵團隊項傳帳號碼")
+_HANS = frozenset("这个们来时会说对国学发经过还点开问门电当动现体实关应么员机变号费资务请联系与帮处"
+                  "达专职护证签线优欢区业语网轻松赚钱办为没无几后们从见让给进买卖单长间头条总报场厂"
+                  "块万亿岁飞华东车园缅挝边签陆区护个吗绍补贷债额奖励团队项传账号码")
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,13 @@ def detect(text: str, index: ConceptIndex | None = None) -> LanguageGuess:
             continue
         default, candidates = _SHARED_SCRIPT.get(script, ("und", ()))
         shares[_shared(script, text, votes, default, candidates)] += count
-    if "ja" in shares and "zh-Hant" in shares:  # kanji in a Japanese text are Japanese
-        shares["ja"] += shares.pop("zh-Hant")
-    if "ja" in shares and "zh-Hans" in shares:
-        shares["ja"] += shares.pop("zh-Hans")
+    # Kanji in a Japanese text are Japanese; a few kana in Chinese (の in a shop name) are not.
+    chinese = shares.get("zh-Hant", 0) + shares.get("zh-Hans", 0)
+    if shares.get("ja", 0) >= max(3, chinese // 10):
+        shares["ja"] += shares.pop("zh-Hant", 0) + shares.pop("zh-Hans", 0)
+    elif "ja" in shares and chinese:
+        shares[max(("zh-Hant", "zh-Hans"), key=lambda lang: shares.get(lang, 0))] += \
+            shares.pop("ja")
     total = sum(shares.values())
     ranked = dict(sorted(((lang, count / total) for lang, count in shares.items()),
                          key=lambda item: -item[1]))

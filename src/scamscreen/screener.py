@@ -97,8 +97,9 @@ class Screener:
         contacts = [find_contacts(item) for item in folded]
         analysed = analyse_many(self.catalogue, folded, contacts)
         hits = [found for found, _ in analysed]
-        languages = [detect(item.text, index) for item, (_, index) in zip(folded, analysed,
-                                                                           strict=True)]
+        # Scripts are counted on the input: folding turns Cyrillic look-alikes into Latin.
+        languages = [detect(item.source, index) for item, (_, index) in zip(folded, analysed,
+                                                                             strict=True)]
         predictions: list[Prediction | None] = [None] * len(folded)
         if self.model:
             predictions = list(self.model.predict_many(
