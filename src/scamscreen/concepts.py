@@ -22,9 +22,10 @@ only plain occurrences, unless they ask otherwise.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -43,6 +44,13 @@ WARNING = 4
 MODIFIERS = {"negation": NEGATED, "hypothetical": HYPOTHETICAL, "warning": WARNING}
 # Concepts that code recognises; lexicons may add terms to them but need not define them.
 BUILT_IN = ("money", "currency")
+# Each lexicon's commonest words: they vote for the advert's language and no rule uses them.
+FUNCTION_WORDS = "function_words"
+_VOTING_SAMPLE = 400
+# A process walks the automaton for its first adverts (``check``: no set to build), then
+# builds the RE2 set (``ConceptFinder.prepare``).
+_AUTOMATON_ADVERTS = 32
+_SET_MEMORY = 64 << 20
 # How far a trigger reaches, in characters: a few words in spaced scripts, a short phrase in
 # unspaced ones; warnings and hypotheticals reach to the end of the sentence.
 _SCOPE_CHARS = {NEGATED: 32, HYPOTHETICAL: 120, WARNING: 160}
@@ -61,16 +69,32 @@ def is_unspaced(char: str) -> bool:
     return any(low <= code <= high for low, high in _UNSPACED)
 
 
-def _word_char(char: str) -> bool:
-    """A letter, digit or mark of a spaced script: Devanagari's vowel signs (Mc) belong to the
-    word they are written in, as do combining accents (Mn)."""
+def _classify(char: str) -> tuple[bool, bool]:
+    """(a letter, digit or mark of a spaced script; of those, not a digit). Devanagari's vowel
+    signs (Mc) belong to the word they are written in, as do combining accents (Mn)."""
     if char.isalnum():
-        return not is_unspaced(char)
-    return unicodedata.category(char) in ("Mn", "Mc") and not is_unspaced(char)
+        word = not is_unspaced(char)
+    else:
+        word = unicodedata.category(char) in ("Mn", "Mc") and not is_unspaced(char)
+    return word, word and not char.isdigit()
+
+
+# Every boundary test asks about one character: ASCII answered up front, the rest as met.
+_CLASSES: dict[str, tuple[bool, bool]] = {chr(code): _classify(chr(code)) for code in range(128)}
+
+
+def _word_char(char: str) -> bool:
+    found = _CLASSES.get(char)
+    if found is None:
+        found = _CLASSES[char] = _classify(char)
+    return found[0]
 
 
 def _letter(char: str) -> bool:
-    return _word_char(char) and not char.isdigit()
+    found = _CLASSES.get(char)
+    if found is None:
+        found = _CLASSES[char] = _classify(char)
+    return found[1]
 
 
 def strip_accents(text: str) -> str:
@@ -153,7 +177,8 @@ class ConceptIndex:
     occurrences: Mapping[str, tuple[Occurrence, ...]]
     text: str = ""
     triggers: tuple[tuple[int, int, int, bool], ...] = ()  # start, end, modifier bit, forward
-    line_breaks: tuple[int, ...] = ()  # folded positions where the input had a line break
+    folded: Folded | None = None  # for the input's line breaks, which folding made spaces
+    votes: Mapping[str, int] = field(default_factory=dict)  # function words per language
 
     def modifiers_of(self, start: int, end: int, wanted: int) -> int:
         """The modifiers among ``wanted`` whose scope covers folded ``text[start:end]``: for
@@ -162,10 +187,13 @@ class ConceptIndex:
             return 0
         triggers = [t for t in self.triggers if t[2] & wanted]
         return _with_modifiers(Occurrence("", start, end, ""), self.text, triggers,
-                               self.line_breaks).modifiers
+                               self.folded).modifiers
 
     def plain(self, concept: str) -> tuple[Occurrence, ...]:
-        return tuple(o for o in self.occurrences.get(concept, ()) if not o.modifiers)
+        found = self.occurrences.get(concept)
+        if not found:
+            return ()
+        return tuple(o for o in found if not o.modifiers)
 
     def get(self, concept: str) -> tuple[Occurrence, ...]:
         return self.occurrences.get(concept, ())
@@ -197,12 +225,34 @@ def term_table(lexicons: Iterable[Lexicon], currencies: Mapping[str, Iterable[st
                 for variant in _variants(raw, unaccented):
                     prefix = variant.endswith("*")
                     key = fold_text(variant.rstrip("*")).strip()
-                    if not key:
-                        continue
+                    if not key or (name == FUNCTION_WORDS and _is_short(key)):
+                        continue  # "in", "di", "sa": found in every text, telling little
                     term = Term(name, language, prefix, _word_char(key[0]), _word_char(key[-1]))
                     keys.setdefault(key, []).append(term)
     return [(key, tuple((t.concept, t.language, t.prefix, t.spaced, t.ends_spaced)
                         for t in dict.fromkeys(terms))) for key, terms in keys.items()]
+
+
+def _is_short(key: str) -> bool:
+    return len(key) <= 2 and key.isascii() and key.isalnum()
+
+
+def _short_regexes(short: Mapping[str, int]) -> tuple[Any, ...]:
+    """RE2 searches for the short keys: two-letter ones standing alone (not inside a longer
+    ASCII word; digits beside them allowed: "rm3000"), one-letter ones only beside a digit
+    ("3800p", "5k", "r 500"): alone, a letter is a word's initial, not a currency."""
+    def alternation(keys: list[str]) -> str:
+        return "|".join(sorted(keys, key=lambda key: (-len(key), key)))
+
+    pairs = [key for key in short if len(key) == 2]
+    letters = [key for key in short if len(key) == 1]
+    searches = []
+    if pairs:
+        searches.append(re2.compile(f"(?:^|[^a-z])({alternation(pairs)})(?:[^a-z]|$)"))
+    if letters:
+        searches.append(re2.compile(f"[0-9] ?({alternation(letters)})(?:[^a-z]|$)"))
+        searches.append(re2.compile(f"(?:^|[^a-z])({alternation(letters)}) ?[0-9]"))
+    return tuple(searches)
 
 
 def _variants(term: str, unaccented: bool) -> tuple[str, ...]:
@@ -225,22 +275,105 @@ class ConceptFinder:
             table = term_table(self.lexicons, currencies)
         # Integer values and plain tuples: building from the cached table is then ~10 ms.
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for number, (key, _) in enumerate(table):
-            automaton.add_word(key, number)
-        if table:
+        short: dict[str, int] = {}
+        self._long_keys: list[str] = []
+        self._long_rows: list[int] = []
+        self._set: Any = None
+        self._searched = 0
+        # Function words only vote for the language, which the text's opening shows: a separate
+        # automaton run over ``_VOTING_SAMPLE`` characters keeps a hundred matches an advert
+        # out of the main pass.
+        voters = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for number, (key, terms) in enumerate(table):
+            if all(term[0] == FUNCTION_WORDS for term in terms):
+                voters.add_word(key, number)
+            elif _is_short(key):
+                short[key] = number
+            else:
+                automaton.add_word(key, number)
+                self._long_keys.append(key)
+                self._long_rows.append(number)
+        if len(voters):
+            voters.make_automaton()
+        self._voters = voters if len(voters) else None
+        if len(automaton):
             automaton.make_automaton()
-        self._automaton = automaton if table else None
+        self._automaton = automaton if len(automaton) else None
         self._table = table
+        self._short = short
+        self._short_searches = _short_regexes(short)
+
+    def _matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """(end index, table row) of every key found in ``text``: long keys from the automaton,
+        one- and two-letter Latin keys ("rm", "tg", "k") from one RE2 search, because as
+        automaton keys they would match inside nearly every word, to be rejected one by one."""
+        if self._set is not None:
+            yield from self._set_matches(text)
+        elif self._automaton is not None:
+            self._searched += 1
+            if self._searched > _AUTOMATON_ADVERTS:
+                self.prepare()
+            yield from self._automaton.iter(text)
+        if self._short_searches:
+            short = self._short
+            for search in self._short_searches:
+                for match in search.finditer(text):
+                    yield match.end(1) - 1, short[match.group(1)]
+
+    def prepare(self) -> None:
+        """Build the RE2 set of every long key (~0.2 s, ~20 MB): ~25 us an advert against
+        ~600 us for the automaton's walk in Python's wrapper. Done after a process's first
+        ``_AUTOMATON_ADVERTS`` adverts, or at once for a batch worker."""
+        if self._set is not None or self._automaton is None:
+            return
+        options = re2.Options()
+        options.max_mem = _SET_MEMORY
+        matcher = re2.Set.SearchSet(options)
+        for key in self._long_keys:
+            matcher.Add(re2.escape(key))
+        matcher.Compile()
+        self._set = matcher
+
+    def _set_matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """The set says which keys occur; ``str.find`` says where (overlaps included)."""
+        assert self._set is not None
+        keys, rows = self._long_keys, self._long_rows
+        for member in self._set.Match(text.encode("utf-8")) or ():
+            key = keys[member]
+            last = len(key) - 1
+            position = text.find(key)
+            while position >= 0:
+                yield position + last, rows[member]
+                position = text.find(key, position + 1)
+
+    def _votes(self, text: str) -> dict[str, int]:
+        """Function words per language in the opening of ``text``, whole words only."""
+        votes: dict[str, int] = {}
+        if self._voters is None:
+            return votes
+        sample = text[:_VOTING_SAMPLE]
+        length = len(sample)
+        for end_index, number in self._voters.iter(sample):
+            key, terms = self._table[number]
+            end = end_index + 1
+            start = end - len(key)
+            if (start > 0 and _word_char(sample[start - 1])) or \
+                    (end < length and _word_char(sample[end])):
+                if terms[0][3]:  # a spaced script's word, inside a longer word
+                    continue
+            for term in terms:
+                votes[term[1]] = votes.get(term[1], 0) + 1
+        return votes
 
     def find(self, folded: Folded | str) -> ConceptIndex:
         text = folded.text if isinstance(folded, Folded) else folded
-        if self._automaton is None:
+        if self._automaton is None and not self._short_searches:
             return _EMPTY
         found: list[Occurrence] = []
         triggers: list[tuple[int, int, int, bool]] = []  # start, end, modifier bit, forward
         length = len(text)
         table = self._table
-        for end_index, number in self._automaton.iter(text):
+        for end_index, number in self._matches(text):
             key, terms = table[number]
             end = end_index + 1
             start = end - len(key)
@@ -255,65 +388,85 @@ class ConceptFinder:
                 if prefix:
                     while match_end < length and _word_char(text[match_end]):
                         match_end += 1
-                if concept.startswith("~"):
+                if concept == FUNCTION_WORDS:  # a key that is also another concept's term
+                    continue
+                if concept[0] == "~":
                     modifier, direction = concept[1:].split(".")
                     triggers.append((start, match_end, MODIFIERS[modifier], direction == "pre"))
                 else:
                     found.append(Occurrence(concept, start, match_end, language))
         found.extend(_money(text, found))
-        if not found and not triggers:
+        votes = self._votes(text)
+        if not found and not triggers and not votes:
             return _EMPTY
-        breaks = _line_breaks(folded) if triggers and isinstance(folded, Folded) else ()
-        if triggers:
-            found = [_with_modifiers(o, text, triggers, breaks) for o in found]
+        source = folded if isinstance(folded, Folded) else None
+        if triggers and found:
+            triggers.sort()
+            found = [_with_modifiers(o, text, triggers, source) for o in found]
         grouped: dict[str, list[Occurrence]] = {}
         for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
             grouped.setdefault(occurrence.concept, []).append(occurrence)
         return ConceptIndex({name: tuple(items) for name, items in grouped.items()}, text,
-                            tuple(triggers), breaks)
+                            tuple(triggers), source, votes)
 
 
-def _line_breaks(folded: Folded) -> tuple[int, ...]:
-    """Folded positions of the input's line breaks, which folding turned into spaces: a line
-    of a post is a claim of its own ("No fees" above "High salary")."""
-    if "\n" not in folded.source:
-        return ()
-    breaks = []
-    position = folded.text.find(" ")
-    while position >= 0:
-        start, end = folded.source_span(position, position + 1)
-        if "\n" in folded.source[start:end]:
-            breaks.append(position)
-        position = folded.text.find(" ", position + 1)
-    return tuple(breaks)
+def _crosses_line(folded: Folded | None, start: int, end: int) -> bool:
+    """Whether the input had a line break within folded ``[start, end)``, which folding made a
+    space: a line of a post is a claim of its own ("No fees" above "High salary")."""
+    if folded is None or start >= end or " " not in folded.text[start:end]:
+        return False
+    low, high = folded.source_span(start, end)
+    return "\n" in folded.source[low:high]
 
 
-def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool,
-             breaks: tuple[int, ...] = ()) -> bool:
+def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool, forward: bool,
+             folded: Folded | None) -> bool:
     """Whether a trigger's scope reaches over ``text[start:end]``, the stretch between it and
-    an occurrence."""
+    an occurrence (after the trigger when ``forward``, before it otherwise)."""
     limit = (_SCOPE_CHARS_UNSPACED if unspaced else _SCOPE_CHARS)[modifier]
     if end - start > limit:
         return False
-    if breaks and bisect_left(breaks, start) < bisect_left(breaks, end):
-        return False
     between = text[start:end]
     if modifier == NEGATED:
-        if unspaced and " " in between.strip():
+        # In unspaced scripts a space separates phrases; one right beside the trigger does not.
+        if unspaced and " " in (between.lstrip() if forward else between.rstrip()):
             return False
-        return all(c.isalnum() or c in " -'’/&" or unicodedata.category(c) == "Mn"
-                   for c in between)
+        if not all(c.isalnum() or c in _LIST_MARKS or unicodedata.category(c) in ("Mn", "Mc")
+                   for c in between):
+            return False
     # A full stop ends a sentence; in "1.000 USD" it only groups digits.
-    return not any(c in _SENTENCE_END and (c != "." or not between[i + 1 : i + 2].isdigit())
-                   for i, c in enumerate(between))
+    elif any(c in _SENTENCE_END and (c != "." or not between[i + 1 : i + 2].isdigit())
+             for i, c in enumerate(between)):
+        return False
+    return not _crosses_line(folded, start, end)
+
+
+# What a negation reaches across: words, and the marks of a list or a quotation ("no fees,
+# deposits or bonds" is broken by the comma, "不收押金、保證金" is not).
+_LIST_MARKS = frozenset(" -'’/&、“”「」『』\"")
+# No scope reaches further than this, so only triggers this near an occurrence are tried.
+_LONGEST_SCOPE = max(*_SCOPE_CHARS.values(), *_SCOPE_CHARS_UNSPACED.values())
 
 
 def _with_modifiers(occurrence: Occurrence, text: str,
                     triggers: list[tuple[int, int, int, bool]],
-                    breaks: tuple[int, ...] = ()) -> Occurrence:
+                    folded: Folded | None = None) -> Occurrence:
+    """``occurrence`` with the modifiers whose scope covers it (``triggers`` sorted)."""
     bits = 0
-    for start, end, modifier, forward in triggers:
-        if bits & modifier:
+    low = bisect_left(triggers, (occurrence.start - _LONGEST_SCOPE - 64,))
+    nearby = triggers[low:]
+    # A concept whose own words hold a trigger ("no experience", "不用經驗") carries its
+    # negation inside it: a trigger before it cannot negate it again.
+    inside = 0
+    for start, _, modifier, _ in nearby:
+        if start > occurrence.end:
+            break
+        if occurrence.start <= start < occurrence.end:
+            inside |= modifier
+    for start, end, modifier, forward in nearby:
+        if start > occurrence.end + _LONGEST_SCOPE:
+            break
+        if bits & modifier or inside & modifier:
             continue
         if forward:
             if end > occurrence.start:
@@ -325,7 +478,7 @@ def _with_modifiers(occurrence: Occurrence, text: str,
                 continue
             gap = (occurrence.end, start)
             unspaced = is_unspaced(text[start])
-        if _reaches(text, gap[0], gap[1], modifier, unspaced, breaks):
+        if _reaches(text, gap[0], gap[1], modifier, unspaced, forward, folded):
             bits |= modifier
     if not bits:
         return occurrence
@@ -334,7 +487,12 @@ def _with_modifiers(occurrence: Occurrence, text: str,
 
 
 # An amount: digits with thousands separators or decimals ("1,500", "3.000.000", "1.5").
-_AMOUNT = re2.compile(r"\d(?:[\d,.]*\d)?")
+_DIGIT = "[0-9\u0660-\u0669\u06F0-\u06F9\u0966-\u096F\u09E6-\u09EF\u0BE6-\u0BEF" \
+         "\u0DE6-\u0DEF\u0E50-\u0E59\u0ED0-\u0ED9\u1040-\u1049\u17E0-\u17E9]"
+# Thai, Lao, Khmer, Burmese, Devanagari, Bengali, Tamil, Sinhala and Arabic digits count too.
+_AMOUNT = re.compile(f"{_DIGIT}(?:(?:{_DIGIT}|[,.]){{0,15}}{_DIGIT})?")
+# How far from a currency or multiplier word an amount is looked for.
+_AMOUNT_REACH = 24
 # Concepts that sit against digits ("3800p", "5k", "RM3000"): a digit is a boundary for them.
 _NUMERIC_NEIGHBOURS = frozenset({"currency", "money_multiplier"})
 
@@ -352,8 +510,20 @@ def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
         ends[o.end] = min(o.start, ends.get(o.end, o.start))
         starts[o.start] = max(o.end, starts.get(o.start, o.end))
     money = []
-    for match in _AMOUNT.finditer(text):
-        start, end = match.start(), match.end()
+    # Amounts are looked for only around the currency and multiplier words, not in the whole
+    # advert: job ads are full of numbers (dates, phone numbers, street numbers).
+    spans: list[tuple[int, int]] = []
+    anchors = sorted((*currencies, *(o for o in found if o.concept == "money_multiplier")),
+                     key=lambda o: o.start)
+    for o in anchors:
+        low, high = max(0, o.start - _AMOUNT_REACH), o.end + _AMOUNT_REACH
+        if spans and low <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(high, spans[-1][1]))
+        else:
+            spans.append((low, high))
+    amounts = sorted({match.span() for low, high in spans
+                      for match in _AMOUNT.finditer(text, low, high)})
+    for start, end in amounts:
         before = ends.get(start, ends.get(start - 1) if text[start - 1 : start] == " " else None)
         if before is not None and start - before == 1 and text[before].isalpha():
             before = None  # a lone letter before a number is a code ("P3T"), not a currency
@@ -368,7 +538,7 @@ def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
             money.append(Occurrence("money", before, tail, "any"))
         elif after is not None:
             money.append(Occurrence("money", start, after, "any"))
-        elif tail > end and text[end:end + 1] == "k":  # "500k/ngày": thousands, of the local money
+        elif tail > end and text[end:end + 1] != " ":  # "500k/ngày", "1萬起": local money
             money.append(Occurrence("money", start, tail, "any"))
     return money
 

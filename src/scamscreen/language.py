@@ -55,6 +55,12 @@ _HANS = frozenset("这个们来时会说对国学发经过还点开问门电当�
                   "块万亿岁飞华东车园缅挝边签陆区护个吗绍补贷债额奖励团队项传账号码")
 
 
+_URDU_SEARCH = re.compile("[" + "".join(sorted(_URDU)) + "]")
+_VIETNAMESE_SEARCH = re.compile("[" + "".join(sorted(_VIETNAMESE)) + "]")
+_HANT_SEARCH = re.compile("[" + "".join(sorted(_HANT)) + "]")
+_HANS_SEARCH = re.compile("[" + "".join(sorted(_HANS)) + "]")
+
+
 @dataclass(frozen=True)
 class LanguageGuess:
     """The advert's language and the share of its evidence each language holds."""
@@ -83,16 +89,19 @@ def _script(char: str) -> str | None:
 def script_counts(text: str) -> Counter[str]:
     """Letters per script; Latin counted by words (ASCII letters), the rest by characters."""
     counts: Counter[str] = Counter()
-    latin = len(_LATIN_LETTERS.findall(text))
-    if latin:
-        counts["Latin"] = latin * 4  # a word of Latin weighs about as much as 4 CJK characters
-    for run in _NON_ASCII_RUN.findall(text):
-        for char in run:
-            name = _script(char)
-            if name is not None:
-                counts[name] += 1
-            elif char.isalpha():  # accented Latin: é, ñ, ơ
-                counts["Latin"] += 1
+    runs = () if text.isascii() else _NON_ASCII_RUN.findall(text)
+    ascii_letters = len(text) - sum(map(len, runs))
+    if ascii_letters and _LATIN_LETTERS.search(text):
+        # An ASCII character (letters, spaces, digits) of Latin text weighs about as much as
+        # a character of an unspaced script: a word and its space are ~6 characters.
+        counts["Latin"] = ascii_letters
+    # A run of non-ASCII letters is in one script nearly always: classify its first letter.
+    for run in runs:
+        name = _script(run[0])
+        if name is not None:
+            counts[name] += len(run)
+        elif run[0].isalpha():  # accented Latin: é, ñ, ơ
+            counts["Latin"] += 1
     return counts
 
 
@@ -103,6 +112,7 @@ def detect(text: str, index: ConceptIndex | None = None) -> LanguageGuess:
         return UNDETERMINED
     votes: Counter[str] = Counter()
     if index is not None:
+        votes.update({lang: count * 3 for lang, count in index.votes.items()})
         for occurrences in index.occurrences.values():
             for occurrence in occurrences:
                 if occurrence.language not in ("any", ""):
@@ -130,13 +140,13 @@ def detect(text: str, index: ConceptIndex | None = None) -> LanguageGuess:
 def _shared(script: str, text: str, votes: Counter[str], default: str,
             candidates: tuple[str, ...]) -> str:
     if script == "Han":
-        traditional = sum(char in _HANT for char in text)
-        simplified = sum(char in _HANS for char in text)
+        traditional = len(_HANT_SEARCH.findall(text))
+        simplified = len(_HANS_SEARCH.findall(text))
         if traditional != simplified:
             return "zh-Hant" if traditional > simplified else "zh-Hans"
-    if script == "Arabic" and any(char in _URDU for char in text):
+    if script == "Arabic" and _URDU_SEARCH.search(text):
         return "ur"
-    if script == "Latin" and any(char in _VIETNAMESE for char in text):
+    if script == "Latin" and _VIETNAMESE_SEARCH.search(text):
         return "vi"
     best = max(candidates, key=lambda lang: (votes.get(lang, 0), lang == default))
     return best if votes.get(best, 0) else default

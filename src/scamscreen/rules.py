@@ -299,8 +299,10 @@ def _prefilter(catalogue: Catalogue) -> tuple[_PrefilterSet, ...]:
 
 def prepare_prefilter(catalogue: Catalogue) -> None:
     """Build the catalogue's prefilter sets now (~0.25 s) instead of on the first chunk of
-    adverts: for a batch worker, whose first adverts are not worth searching directly."""
+    adverts: for a batch worker, whose first adverts are not worth searching directly. The
+    lexicons' set of keys too."""
     _prefilter(catalogue)
+    catalogue.concept_finder.prepare()
 
 
 def _candidates_many(catalogue: Catalogue, encoded: Sequence[bytes]) -> list[list[int]]:
@@ -401,9 +403,13 @@ def concept_hits(catalogue: Catalogue, folded: Folded,
     if not index.occurrences:
         return []
     hits = []
+    present = index.occurrences.keys()
     for flag_index in flags:
         flag = catalogue.flags[flag_index]
         for rule in flag.concept_rules:
+            # Most rules miss a whole slot: a set test before any list is built.
+            if not all(any(name.lstrip("!") in present for name in slot) for slot in rule.slots):
+                continue
             if any(index.plain(name) for name in rule.unless):
                 continue
             slots = [tuple(sorted((o for name in slot for o in _slot_occurrences(index, name)),
