@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -68,9 +69,7 @@ def test_a_stale_cache_is_ignored(tmp_path: Path) -> None:
     from scamscreen.catalogue import PARSED_CACHE, load_directory
 
     source = Path(str(resources.files("scamscreen") / "flags"))
-    for path in source.iterdir():
-        if path.suffix in (".toml", ".json"):
-            (tmp_path / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(source, tmp_path, dirs_exist_ok=True)
     flag_file = tmp_path / "SS-CONTACT-001.toml"
     flag_file.write_text(flag_file.read_text(encoding="utf-8").replace(
         "points = 0.6", "points = 0.7", 1), encoding="utf-8")

@@ -52,8 +52,8 @@ def test_check_reads_a_file_and_stdin_alike() -> None:
 def test_rendered_output_shows_score_band_and_flags() -> None:
     result = runner.invoke(app, ["check", BLATANT], env={"COLUMNS": "160"})
     assert result.exit_code == 0
-    assert "HIGH" in result.stdout and "/100" in result.stdout
-    assert "Red flags" in result.stdout and "score = 100 / (1 + e^" in result.stdout
+    assert "HIGH RISK" in result.stdout and "/100" in result.stdout
+    assert "SS-LURE-001 +" in result.stdout and "100/(1+e^" in result.stdout
 
 
 def test_fail_on_sets_exit_status_for_scripts() -> None:

@@ -234,7 +234,8 @@ def test_find_hits_many_takes_an_empty_chunk_and_refuses_unpaired_contacts() -> 
 def test_first_adverts_are_searched_directly_with_the_same_hits() -> None:
     """A process's first adverts skip building the sets (``check``'s start-up) and get the
     hits that the sets give."""
-    fresh = Catalogue(CATALOGUE.flags, CATALOGUE.groups, CATALOGUE.patterns)
+    fresh = Catalogue(CATALOGUE.flags, CATALOGUE.groups, CATALOGUE.patterns, CATALOGUE.lexicons,
+                      CATALOGUE.currencies)
     _DIRECT_SEARCHES.pop(id(fresh), None)  # left by a catalogue of an earlier test, if any
     texts = SAMPLES[:20]
     direct = [find_hits(fresh, text) for text in texts]

@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,9 +21,20 @@ from typing import Any
 
 import re2
 
+from scamscreen.concepts import (
+    ConceptFinder,
+    Lexicon,
+    TermTable,
+    load_lexicons,
+    read_currencies,
+    term_table,
+)
 from scamscreen.errors import CatalogueError
 
-LANGUAGES = ("en", "zh-Hant", "zh-Hans", "th", "vi", "id", "any")
+_FINDERS: dict[int, tuple[Catalogue, ConceptFinder]] = {}
+
+LANGUAGES = ("en", "zh-Hant", "zh-Hans", "th", "vi", "id", "tl", "ja", "ko", "my", "km", "lo",
+             "hi", "bn", "ne", "si", "ta", "ur", "sw", "am", "pt", "es", "ru", "ar", "any")
 LEVELS = ("low", "medium", "high")
 FLAG_KINDS = ("pattern", "combination", "contact")
 # The one group whose flags lower the score: evidence that an ad is a warning or a real employer.
@@ -69,6 +80,22 @@ class ContactRule:
     unless: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ConceptRule:
+    """A flag's ``[[concept]]`` rule: one occurrence of each slot (any of its concepts), all
+    within ``window`` characters of each other (0: anywhere in the advert), none negated,
+    hypothetical or in a warning. ``unless``: concepts whose plain occurrence anywhere in the
+    advert stops the rule (a licensed agency's "no fees" for a fee rule, say)."""
+
+    slots: tuple[tuple[str, ...], ...]
+    window: int = 60
+    unless: tuple[str, ...] = ()
+
+    def concepts(self) -> set[str]:
+        """Every concept named ("!fee", a negated fee, names "fee")."""
+        return {name.lstrip("!") for slot in self.slots for name in slot} | set(self.unless)
+
+
 @dataclass(frozen=True)
 class Flag:
     id: str
@@ -89,10 +116,14 @@ class Flag:
     examples_no_match: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     contact: ContactRule | None = None
+    concept_rules: tuple[ConceptRule, ...] = ()
+    # Languages whose lexicons can satisfy a concept rule (set by ``build``).
+    concept_languages: tuple[str, ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(lang for lang in LANGUAGES if self.patterns.get(lang))
+        return tuple(lang for lang in LANGUAGES
+                     if self.patterns.get(lang) or lang in self.concept_languages)
 
 
 @dataclass(frozen=True)
@@ -108,6 +139,22 @@ class Catalogue:
     flags: tuple[Flag, ...]
     groups: Mapping[str, Group]
     patterns: tuple[CompiledPattern, ...]
+    lexicons: tuple[Lexicon, ...] = ()
+    currencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    term_table: TermTable | None = None  # the lexicons' automaton keys, from the cache
+
+    @property
+    def concept_finder(self) -> ConceptFinder:
+        """The automaton of every lexicon's terms, built on first use and kept."""
+        finder = _FINDERS.get(id(self))
+        if finder is None or finder[0] is not self:
+            finder = (self, ConceptFinder(self.lexicons, self.currencies, self.term_table))
+            _FINDERS[id(self)] = finder
+        return finder[1]
+
+    @property
+    def concept_flags(self) -> tuple[Flag, ...]:
+        return tuple(flag for flag in self.flags if flag.concept_rules)
 
     def __iter__(self) -> Iterator[Flag]:
         return iter(self.flags)
@@ -181,6 +228,8 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
     }
     examples = data.get("examples", {})
     contact = _parse_contact_rule(data.get("contact"), where)
+    concept_rules = tuple(_parse_concept_rule(rule, f"{where} concept[{number}]")
+                          for number, rule in enumerate(data.get("concept", [])))
     flag = Flag(
         id=_require(data, "id", str, where),
         name=_require(data, "name", str, where),
@@ -200,11 +249,12 @@ def parse_flag(data: dict[str, Any], where: str) -> Flag:
         examples_no_match=_strings(examples.get("no_match", []), f"{where} examples.no_match"),
         aliases=_strings(data.get("aliases", []), f"{where} aliases"),
         contact=contact,
+        concept_rules=concept_rules,
     )
     if flag.severity not in LEVELS or flag.confidence not in LEVELS:
         raise CatalogueError(f"{where}: severity and confidence must be one of {LEVELS}")
-    if kind == "pattern" and not any(patterns.values()):
-        raise CatalogueError(f"{where}: a pattern flag needs at least one pattern")
+    if kind == "pattern" and not any(patterns.values()) and not concept_rules:
+        raise CatalogueError(f"{where}: a pattern flag needs a pattern or a [[concept]] rule")
     if kind == "contact" and contact is None:
         raise CatalogueError(f"{where}: a contact flag needs a [contact] table")
     if kind == "combination" and len(flag.requires) < 2:
@@ -237,6 +287,19 @@ def _parse_contact_rule(data: Any, where: str) -> ContactRule | None:
     return rule
 
 
+def _parse_concept_rule(data: Any, where: str) -> ConceptRule:
+    if not isinstance(data, dict) or set(data) - {"all", "window", "unless"}:
+        raise CatalogueError(f"{where}: a [[concept]] rule takes only all, window and unless")
+    raw_slots = data.get("all")
+    if not isinstance(raw_slots, list) or not raw_slots:
+        raise CatalogueError(f"{where}: 'all' must list at least one concept (or list of them)")
+    slots = tuple(_strings(slot, f"{where} all") for slot in raw_slots)
+    window = data.get("window", 60)
+    if not isinstance(window, int) or window < 0:
+        raise CatalogueError(f"{where}: window must be a whole number of characters (0: any)")
+    return ConceptRule(slots, window, _strings(data.get("unless", []), f"{where} unless"))
+
+
 def _regex_options() -> Any:
     options = re2.Options()
     options.max_mem = 64 << 20
@@ -250,8 +313,43 @@ def compile_pattern(pattern: str, where: str) -> Any:
         raise CatalogueError(f"{where}: pattern {pattern!r} is not valid RE2: {error}") from None
 
 
-def build(flags: list[Flag], groups: Mapping[str, Group]) -> Catalogue:
+def _concept_languages(rule: ConceptRule, lexicons: tuple[Lexicon, ...]) -> set[str]:
+    """The languages in which every slot of ``rule`` has terms (or a language-free source:
+    the money recogniser, the gazetteer)."""
+    from scamscreen.concepts import BUILT_IN
+
+    everywhere = set(BUILT_IN)
+    for lexicon in lexicons:
+        if lexicon.language == "any":
+            everywhere.update(lexicon.concepts)
+    languages = set()
+    for lexicon in lexicons:
+        if lexicon.language == "any":
+            continue
+        if all(any(name.lstrip("!") in everywhere or lexicon.concepts.get(name.lstrip("!"))
+                   for name in slot)
+               for slot in rule.slots):
+            languages.add(lexicon.language)
+    return languages
+
+
+def build(flags: list[Flag], groups: Mapping[str, Group], lexicons: tuple[Lexicon, ...] = (),
+          currencies: Mapping[str, tuple[str, ...]] | None = None,
+          table: TermTable | None = None) -> Catalogue:
     """Validate cross-references and compile every pattern once."""
+    from scamscreen.concepts import BUILT_IN
+
+    known_concepts = set(BUILT_IN).union(*(lexicon.concepts for lexicon in lexicons))
+    for index, flag in enumerate(flags):
+        if not flag.concept_rules:
+            continue
+        languages: set[str] = set()
+        for rule in flag.concept_rules:
+            unknown = rule.concepts() - known_concepts
+            if unknown:
+                raise CatalogueError(f"{flag.id}: no lexicon defines concept(s) {sorted(unknown)}")
+            languages |= _concept_languages(rule, lexicons)
+        flags[index] = replace(flag, concept_languages=tuple(sorted(languages)))
     seen_ids: set[str] = set()
     seen_names: set[str] = set()
     for flag in flags:
@@ -273,7 +371,8 @@ def build(flags: list[Flag], groups: Mapping[str, Group]) -> Catalogue:
                 folded_source = unicodedata.normalize("NFKC", source)
                 regex = compile_pattern(folded_source, f"{flag.id} patterns.{language}")
                 compiled.append(CompiledPattern(index, language, source, regex))
-    return Catalogue(tuple(flags), dict(groups), tuple(compiled))
+    return Catalogue(tuple(flags), dict(groups), tuple(compiled), tuple(lexicons),
+                     {code: tuple(words) for code, words in (currencies or {}).items()}, table)
 
 
 def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
@@ -292,35 +391,57 @@ def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
 PARSED_CACHE = "parsed.json"
 
 
+LEXICONS = "lexicons"
+
+
 def _source_files(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.toml"))
+    return sorted(directory.glob("*.toml")) + sorted((directory / LEXICONS).glob("*.toml"))
+
+
+def _key(directory: Path, path: Path) -> str:
+    """A file's name in the cache: "SS-LURE-001.toml", "lexicons/en.toml"."""
+    return path.relative_to(directory).as_posix()
 
 
 def _digest(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        name = path.name if path.parent.name != LEXICONS else f"{LEXICONS}/{path.name}"
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    currencies = files[0].parent / LEXICONS / "currencies.json" if files else None
+    if currencies is not None and currencies.exists():
+        digest.update(b"currencies.json\0" + currencies.read_bytes())
     return digest.hexdigest()
 
 
-def _parsed_sources(directory: Path) -> dict[str, Any]:
-    """Every TOML file of the catalogue, parsed: {file name: data}, from the cache if current."""
+def _parsed_sources(directory: Path) -> tuple[dict[str, Any], TermTable | None]:
+    """Every TOML file of the catalogue, parsed: {file name: data}, and the lexicons' term
+    table, from the cache if current (else the table is None: built when first needed)."""
     files = _source_files(directory)
     digest = _digest(files)
     cache_file = directory / PARSED_CACHE
     if cache_file.exists():
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         if cached.get("digest") == digest:
-            return dict(cached["files"])
-    return {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in files}
+            # JSON lists, not tuples: the finder only unpacks them.
+            return dict(cached["files"]), cached.get("terms")
+    return {_key(directory, path): tomllib.loads(path.read_text(encoding="utf-8"))
+            for path in files}, None
 
 
 def write_parsed_cache(directory: Path) -> Path:
     """Rewrite the JSON cache of the parsed TOML files (run after editing a flag)."""
     files = _source_files(directory)
-    parsed = {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in files}
+    parsed = {_key(directory, path): tomllib.loads(path.read_text(encoding="utf-8"))
+              for path in files}
     target = directory / PARSED_CACHE
-    payload = {"digest": _digest(files), "files": parsed}
+    # Through JSON with sorted keys, as the loader will read them, so that the table comes out
+    # in the order a catalogue loaded from the cache would build it.
+    as_loaded = json.loads(json.dumps(parsed, ensure_ascii=False, sort_keys=True))
+    lexicons = load_lexicons({name: data for name, data in as_loaded.items()
+                              if name.startswith(LEXICONS + "/")})
+    table = term_table(lexicons, read_currencies(directory / LEXICONS))
+    payload = {"digest": _digest(files), "files": parsed, "terms": table}
     target.write_text(json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                       encoding="utf-8")
     return target
@@ -329,13 +450,18 @@ def write_parsed_cache(directory: Path) -> Path:
 def load_directory(directory: Path) -> Catalogue:
     """Load a catalogue from a directory of flag files plus its ``groups.toml``."""
     try:
-        sources = _parsed_sources(directory)
+        sources, table = _parsed_sources(directory)
         groups = _parse_groups(sources.get("groups.toml", {}))
-        flags = [parse_flag(data, name) for name, data in sources.items() if name != "groups.toml"]
+        lexicons = load_lexicons({name: data for name, data in sources.items()
+                                  if name.startswith(LEXICONS + "/")})
+        flags = [parse_flag(data, name) for name, data in sources.items()
+                 if name != "groups.toml" and not name.startswith(LEXICONS + "/")]
+        currencies = read_currencies(directory / LEXICONS)
     except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
         raise CatalogueError(f"cannot read catalogue in {directory}: {error}") from None
     flags.sort(key=lambda flag: flag.id)
-    return build(flags, groups)
+    return build(flags, groups, tuple(lexicons),
+                 {code: tuple(words) for code, words in currencies.items()}, table)
 
 
 @cache

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from scamscreen.screener import Screener
 
 from scamscreen.errors import InputError, ScamscreenError
+from scamscreen.i18n import translator
 from scamscreen.scoring import BAND_NAMES, band_threshold
 
 app = typer.Typer(
@@ -95,7 +96,28 @@ EncodingOption = Annotated[
 ]
 
 
-@app.command()
+LangOption = Annotated[str | None, typer.Option(
+    "--lang", help="Language of the human text: en, zh-Hant, zh-Hans, th, vi, id, tl, ja, ko "
+    "(default: the locale, LANG/LC_MESSAGES; --json stays English unless --lang is given).")]
+NoColorOption = Annotated[bool, typer.Option(
+    "--no-color", help="Plain text, the same layout (also when NO_COLOR is set or the "
+    "output is not a terminal).")]
+
+
+def _language(lang: str | None, machine: bool = False) -> str:
+    from scamscreen.i18n import choose_language
+
+    try:
+        return choose_language(lang, machine=machine)
+    except ScamscreenError as error:
+        fail(str(error))
+
+
+@app.command(epilog="Examples:\n\n"
+             "  scamscreen check --file ad.txt\n\n"
+             "  scamscreen check --explain --lang zh-Hant --file ad.txt\n\n"
+             "  scamscreen check --brief \"Customer service in Sihanoukville, Telegram @hr88\"\n\n"
+             "  scamscreen check --json --file ad.txt")
 def check(
     text: Annotated[str | None, typer.Argument(help="The advert's text; omit it (or give -) "
                                                "to read standard input.")] = None,
@@ -103,6 +125,12 @@ def check(
         Path | None, typer.Option("--file", "-f", help="Read the advert from a file.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
+    brief: Annotated[bool, typer.Option(
+        "--brief", help="One line: score, band and the top reasons.")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Add each flag's full advice, why it matters and its sources.")] = False,
+    lang: LangOption = None,
+    no_color: NoColorOption = False,
     fail_on: Annotated[str | None, typer.Option(
         help="Exit 1 when the band is this or higher: low, medium or high (for scripts).")] = None,
     prior: PriorOption = None,
@@ -111,20 +139,33 @@ def check(
     no_model: NoModelOption = False,
     encoding: EncodingOption = None,
 ) -> None:
-    """Screen one advert: score 0-100, band, highlighted matches and every flag explained."""
+    """Screen one advert: score 0-100 and band, then each red flag with the advert line it
+    matched, what to check next, the contacts found and the score's arithmetic."""
     if fail_on is not None and fail_on not in BAND_NAMES:
         fail(f"--fail-on must be one of {', '.join(BAND_NAMES)}, not '{fail_on}'")
+    if sum((as_json, brief, explain)) > 1 and (as_json or brief):
+        fail("choose one of --json, --brief and --explain")
+    translate = translator(_language(lang, machine=as_json))
     try:
         advert = _read_advert(text, file, encoding)
         assessment = _screener(prior, model, trust_model, no_model).screen(advert)
     except ScamscreenError as error:
         fail(str(error))
     if as_json:
-        sys.stdout.write(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        from scamscreen.render import render_assessment
+        from scamscreen.i18n import localised_dict
 
-        render_assessment(Console(), assessment)
+        data = localised_dict(assessment.to_dict(),
+                              {result.flag.id: result.flag for result in assessment.flags},
+                              translate)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from scamscreen.diagnostics import Diagnostics, console_for
+
+        diagnostics = Diagnostics(console_for(no_color), translate)
+        if brief:
+            diagnostics.console.print(diagnostics.brief(assessment), soft_wrap=True)
+        else:
+            diagnostics.assessment(assessment, explain=explain)
     if fail_on is not None and assessment.score >= band_threshold(fail_on):
         raise typer.Exit(1)
 
@@ -268,7 +309,7 @@ def model_card(
 
 def _batch_link_report(source: object, output: str | None, run: dict[str, object],
                        link_ads: bool, report_path: Path | None, quiet: bool,
-                       errors: Console) -> None:
+                       errors: Console, language: str = "en") -> None:
     """batch --link / --report: rows are held, linked, then written (see triage.py)."""
     from scamscreen.catalogue import default_catalogue
     from scamscreen.io.console import summary_text
@@ -279,7 +320,7 @@ def _batch_link_report(source: object, output: str | None, run: dict[str, object
         summary, linking, _ = screen_link_report(
             source, output, fmt=run["fmt"], sort=run["sort"],  # type: ignore[arg-type]
             settings=run["settings"], jobs=run["jobs"], link=link_ads,  # type: ignore[arg-type]
-            report=report_path)
+            report=report_path, language=language)
     except ScamscreenError as error:
         fail(str(error))
     except OSError as error:
@@ -289,11 +330,12 @@ def _batch_link_report(source: object, output: str | None, run: dict[str, object
     elif linking is not None and not quiet:
         errors.print("no ads linked: none share a contact or repeat a template")
     if not quiet:
-        titles = {flag.id: flag.title for flag in default_catalogue()}
-        errors.print(summary_text(summary, titles, source.replaced_bytes))  # type: ignore[attr-defined]
+        t = translator(language)
+        titles = {flag.id: t.title(flag) for flag in default_catalogue()}
+        errors.print(summary_text(summary, titles, source.replaced_bytes, t))  # type: ignore[attr-defined]
         for written in (output, report_path):
             if written not in (None, "-"):
-                errors.print(f"wrote {written}")
+                errors.print(t("batch.wrote", path=written))
 
 
 def _read_ads(path: Path, text_column: str, id_column: str) -> list[tuple[str, str | InputError]]:
@@ -334,6 +376,7 @@ def report(
     text_column: Annotated[str, typer.Option(help="Text column or JSON key.")] = "text",
     id_column: Annotated[str, typer.Option(
         help="Id column or JSON key (rows without one are numbered).")] = "id",
+    lang: LangOption = None,
     prior: PriorOption = None,
     model: ModelOption = None,
     trust_model: TrustOption = False,
@@ -358,7 +401,7 @@ def report(
                 except InputError as error:
                     results.append((row_id, error))
         linking = link_results(results) if link_ads else None
-        write_report(output, results, linking)
+        write_report(output, results, linking, language=_language(lang))
     except OSError as error:
         fail(f"cannot read or write: {error}")
     except ScamscreenError as error:
@@ -412,6 +455,8 @@ def batch(
         "--output-dir", help="With --engine dask, instead of -o: one part file per partition, "
         "written by the workers, and manifest.json written last.")] = None,
     encoding: EncodingOption = None,
+    lang: LangOption = None,
+    no_color: NoColorOption = False,
     prior: PriorOption = None,
     model: ModelOption = None,
     trust_model: TrustOption = False,
@@ -432,6 +477,7 @@ def batch(
     if output not in (None, "-") and Path(output).is_dir():
         fail(f"{output} is a directory; give a file name")
     settings = ScreenerSettings(prior, model, trust_model, not no_model)
+    language = _language(lang)
     if engine not in ("local", "dask"):
         fail(f"--engine must be local or dask, not '{engine}'")
     if engine == "dask":
@@ -440,7 +486,7 @@ def batch(
                        text_columns=text_column or (), id_column=id_column,
                        output_format=pick_format(str(output_dir or output), output_format),
                        sort=sort == "score", scheduler=scheduler, jobs=jobs or default_jobs(),
-                       unsupported=link_ads or report_path is not None)
+                       unsupported=link_ads or report_path is not None, language=language)
         return
     if scheduler is not None or output_dir is not None:
         fail("--scheduler and --output-dir go with --engine dask")
@@ -454,7 +500,7 @@ def batch(
                      encoding=encoding, delimiter=delimiter, text_columns=text_column or (),
                      id_column=id_column, fmt=pick_format(output, output_format),
                      sort=sort == "score", jobs=workers, top=top, link_ads=link_ads,
-                     report_path=report_path)
+                     report_path=report_path, language=language, no_color=no_color)
 
 
 def _worth_starting_workers(input_path: str) -> bool:
@@ -470,7 +516,8 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
                  pool: WorkerPool | None, *, quiet: bool, input_format: str | None,
                  encoding: str | None, delimiter: str | None, text_columns: Sequence[str],
                  id_column: str | None, fmt: str, sort: bool, jobs: int, top: int,
-                 link_ads: bool, report_path: Path | None) -> None:
+                 link_ads: bool, report_path: Path | None, language: str = "en",
+                 no_color: bool = False) -> None:
     from scamscreen.batch import run_batch
     from scamscreen.io.readers import open_input
 
@@ -488,7 +535,7 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
     run = {"fmt": fmt, "sort": sort, "settings": settings, "jobs": jobs,
            "keep_top": top if output is None else 0, "pool": pool}
     if link_ads or report_path is not None:
-        _batch_link_report(source, output, run, link_ads, report_path, quiet, errors)
+        _batch_link_report(source, output, run, link_ads, report_path, quiet, errors, language)
         return
     show_progress = not quiet and input_path != "-" and errors.is_terminal
     try:
@@ -505,19 +552,25 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
     from scamscreen.catalogue import default_catalogue
-    from scamscreen.io.console import summary_text, top_table
+    from scamscreen.diagnostics import console_for
+    from scamscreen.io.console import summary_text, top_lines
 
+    t = translator(language)
     if output is None:
-        Console().print(top_table(best, f"Top {len(best)} of {summary.scored:,} scored rows"))
+        out = console_for(no_color)
+        title = t("batch.top_title", shown=len(best), scored=f"{summary.scored:,}")
+        for line in top_lines(best, title, out.width, t):
+            out.print(line, soft_wrap=True)
     if not quiet:
-        titles = {flag.id: flag.title for flag in default_catalogue()}
-        errors.print(summary_text(summary, titles, source.replaced_bytes))
+        titles = {flag.id: t.title(flag) for flag in default_catalogue()}
+        errors.print(summary_text(summary, titles, source.replaced_bytes, t))
         if output not in (None, "-"):
-            errors.print(f"wrote {output}")
+            errors.print(t("batch.wrote", path=output))
 
 
 def _batch_on_dask(input_path: str, output: str | None, output_dir: Path | None,
-                   settings: object, *, quiet: bool, unsupported: bool, **options: object) -> None:
+                   settings: object, *, quiet: bool, unsupported: bool, language: str = "en",
+                   **options: object) -> None:
     """``batch --engine dask``: the same rows as the local engine, scored on a Dask cluster."""
     from scamscreen import dask_engine
     from scamscreen.catalogue import default_catalogue
@@ -548,8 +601,9 @@ def _batch_on_dask(input_path: str, output: str | None, output_dir: Path | None,
     for lost in summary.lost:
         errors.print(f"[bold red]scamscreen: lost[/] {lost.describe()}", soft_wrap=True)
     if not quiet:
-        titles = {flag.id: flag.title for flag in default_catalogue()}
-        errors.print(summary_text(summary.rows, titles))
+        t = translator(language)
+        titles = {flag.id: t.title(flag) for flag in default_catalogue()}
+        errors.print(summary_text(summary.rows, titles, translate=t))
         errors.print(f"dask: {summary.partitions:,} partitions on {summary.workers} workers "
                      f"in {summary.seconds:,.1f} s")
     if summary.lost:

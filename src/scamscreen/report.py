@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from scamscreen import __version__
+from scamscreen.catalogue import default_catalogue
+from scamscreen.diagnostics import translated_reason
+from scamscreen.i18n import FLAG_FIELDS, UI, translator
 from scamscreen.link import Linking
 from scamscreen.scoring import BANDS, Assessment
 
@@ -48,8 +51,13 @@ def _asset(name: str) -> str:
 
 
 def report_data(results: Results, linking: Linking | None = None,
-                title: str = "scamscreen triage report") -> dict[str, Any]:
-    """What the page shows, as plain data (also handy for tests)."""
+                title: str | None = None, language: str = "en") -> dict[str, Any]:
+    """What the page shows, as plain data (also handy for tests), its human text in
+    ``language``."""
+    translate = translator(language)
+    catalogue = {flag.id: flag for flag in default_catalogue()}
+    titles = {flag.title: translate.title(flag) for flag in catalogue.values()}
+    title = title or translate("report.title")
     cluster_of = linking.cluster_of if linking else {}
     flags: dict[str, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
@@ -65,6 +73,10 @@ def report_data(results: Results, linking: Linking | None = None,
                 flags[flag["id"]] = {
                     key: flag[key] for key in ("title", "kind", "rationale", "advice",
                                                "severity", "confidence")}
+                known = catalogue.get(flag["id"])
+                if known is not None:  # the reader's language; English when untranslated
+                    flags[flag["id"]].update(
+                        {name: translate.flag_text(known, name) for name in FLAG_FIELDS})
                 flags[flag["id"]]["sources"] = [
                     ", ".join(part for part in (s["title"], s.get("section", "")) if part)
                     + (f" ({s['url']})" if s.get("url") else "") for s in flag["sources"]]
@@ -74,7 +86,8 @@ def report_data(results: Results, linking: Linking | None = None,
         classifier = data.get("classifier")
         rows.append({
             "id": row_id, "score": data["score"], "band": data["band"], "error": "",
-            "text": data["text"], "reason": data.get("reason", ""), "flags": row_flags,
+            "text": data["text"], "flags": row_flags,
+            "reason": translated_reason(data.get("reason", ""), titles, translate),
             "contacts": [{key: c.get(key, "") for key in ("kind", "value", "text", "start",
                                                           "end", "country")}
                          for c in data["contacts"]],
@@ -85,6 +98,8 @@ def report_data(results: Results, linking: Linking | None = None,
     flag_counts = Counter(flag["id"] for row in rows for flag in row["flags"])
     return {
         "title": title,
+        "lang": language,
+        "ui": {key: translate(key) for key in UI if key.startswith(("report.", "band."))},
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
         "page_size": PAGE_SIZE,
@@ -107,16 +122,16 @@ def embed_json(data: Any) -> str:
 
 
 def render_report(results: Results, linking: Linking | None = None,
-                  title: str = "scamscreen triage report") -> str:
+                  title: str | None = None, language: str = "en") -> str:
     """The report as one HTML document."""
-    data = embed_json(report_data(results, linking, title))
+    data = embed_json(report_data(results, linking, title, language))
     page, style, script = (_asset(name) for name in ("report.html", "report.css", "report.js"))
     # The data go in last, so no ad text is ever searched for a placeholder.
     return page.replace("__STYLE__", style).replace("__SCRIPT__", script).replace("__DATA__", data)
 
 
 def write_report(path: Path, results: Results, linking: Linking | None = None,
-                 title: str = "scamscreen triage report") -> None:
-    html = render_report(results, linking, title)
+                 title: str | None = None, language: str = "en") -> None:
+    html = render_report(results, linking, title, language)
     # A lone surrogate (undecodable input) becomes a "\\udcXX" escape inside its JSON string.
     path.write_bytes(html.encode("utf-8", "backslashreplace"))

@@ -13,9 +13,17 @@ from typing import Any
 
 import re2
 
-from scamscreen.catalogue import Catalogue, ContactRule, Flag
+from scamscreen.catalogue import MITIGATION_GROUP, Catalogue, ContactRule, Flag
+from scamscreen.concepts import (
+    HYPOTHETICAL,
+    NEGATED,
+    WARNING,
+    ConceptIndex,
+    Occurrence,
+    nearest_group,
+)
 from scamscreen.contacts import Contact, find_contacts
-from scamscreen.normalize import Folded, fold
+from scamscreen.normalize import Folded, fold, fold_text
 
 # Evidence beyond this many spans per flag adds nothing a reader can use.
 MAX_EVIDENCE_PER_FLAG = 8
@@ -291,8 +299,10 @@ def _prefilter(catalogue: Catalogue) -> tuple[_PrefilterSet, ...]:
 
 def prepare_prefilter(catalogue: Catalogue) -> None:
     """Build the catalogue's prefilter sets now (~0.25 s) instead of on the first chunk of
-    adverts: for a batch worker, whose first adverts are not worth searching directly."""
+    adverts: for a batch worker, whose first adverts are not worth searching directly. The
+    lexicons' set of keys too."""
     _prefilter(catalogue)
+    catalogue.concept_finder.prepare()
 
 
 def _candidates_many(catalogue: Catalogue, encoded: Sequence[bytes]) -> list[list[int]]:
@@ -381,17 +391,146 @@ def _confirmed_hits(catalogue: Catalogue, folded: Folded, encoded: bytes,
     ]
 
 
+def concept_hits(catalogue: Catalogue, folded: Folded,
+                 index: ConceptIndex | None = None) -> list[Hit]:
+    """Fire every flag one of whose ``[[concept]]`` rules holds in the folded text; its evidence
+    is each concept occurrence that satisfied the rule."""
+    flags = _concept_flag_indexes(catalogue)
+    if not flags:
+        return []
+    if index is None:
+        index = catalogue.concept_finder.find(folded)
+    if not index.occurrences:
+        return []
+    hits = []
+    present = index.occurrences.keys()
+    for flag_index in flags:
+        flag = catalogue.flags[flag_index]
+        for rule in flag.concept_rules:
+            # Most rules miss a whole slot: a set test before any list is built.
+            if not all(any(name.lstrip("!") in present for name in slot) for slot in rule.slots):
+                continue
+            if any(index.plain(name) for name in rule.unless):
+                continue
+            slots = [tuple(sorted((o for name in slot for o in _slot_occurrences(index, name)),
+                                  key=lambda o: o.start)) for slot in rule.slots]
+            group = nearest_group(slots, rule.window)
+            if group is None:
+                continue
+            evidence = []
+            for occurrence in group[:MAX_EVIDENCE_PER_FLAG]:
+                start, end = folded.source_span(occurrence.start, occurrence.end)
+                evidence.append(Evidence(folded.source[start:end], start, end,
+                                         occurrence.language))
+            hits.append(Hit(flag, tuple(evidence)))
+            break
+    return hits
+
+
+# A pattern's match inside a warning ("beware of ads promising ...") or a hypothetical ("if
+# anyone asks you to pay a fee") is not the advert's own claim. Negation is left to the
+# patterns, which were written with their own negation guards.
+_PATTERN_SCOPES = WARNING | HYPOTHETICAL
+
+
+def _outside_warnings(catalogue: Catalogue, hits: list[Hit], folded: Folded,
+                      index: ConceptIndex) -> list[Hit]:
+    """Pattern hits with the evidence that lies in a warning's or hypothetical's scope removed
+    (a hit left without evidence is dropped); mitigation flags keep theirs: it is the warning."""
+    if not index.triggers or not hits:
+        return hits
+    kept = []
+    for hit in hits:
+        if hit.flag.group == MITIGATION_GROUP:
+            kept.append(hit)
+            continue
+        evidence = tuple(e for e in hit.evidence
+                         if not index.modifiers_of(*_folded_span(folded, e), _PATTERN_SCOPES))
+        if evidence:
+            kept.append(Hit(hit.flag, evidence, hit.because))
+    return kept
+
+
+def _folded_span(folded: Folded, evidence: Evidence) -> tuple[int, int]:
+    """Where ``evidence`` (offsets into the input) lies in the folded text, near enough for a
+    scope test: the folded text keeps the input's order, so a proportional guess is refined by
+    searching for the evidence's folded form around it."""
+    needle = fold_text(evidence.text).strip()
+    text = folded.text
+    guess = int(evidence.start * len(text) / max(len(folded.source), 1))
+    position = text.find(needle, max(0, guess - 200))
+    if position < 0:
+        position = text.find(needle)
+    if position < 0:
+        return guess, guess + len(needle)
+    return position, position + len(needle)
+
+
+def _slot_occurrences(index: ConceptIndex, name: str) -> tuple[Occurrence, ...]:
+    """A slot's plain occurrences of a concept, or with "!concept" its negated ones only
+    ("no need to go through POEA", "without exit clearance")."""
+    if name.startswith("!"):
+        return tuple(o for o in index.get(name[1:]) if o.modifiers == NEGATED)
+    return index.plain(name)
+
+
+_CONCEPT_FLAGS: dict[int, tuple[Catalogue, tuple[int, ...]]] = {}
+
+
+def _concept_flag_indexes(catalogue: Catalogue) -> tuple[int, ...]:
+    entry = _CONCEPT_FLAGS.get(id(catalogue))
+    if entry is None or entry[0] is not catalogue:
+        entry = (catalogue, tuple(i for i, flag in enumerate(catalogue.flags)
+                                  if flag.concept_rules))
+        _CONCEPT_FLAGS[id(catalogue)] = entry
+    return entry[1]
+
+
+def _merged(catalogue: Catalogue, pattern_hits: list[Hit], by_concepts: list[Hit]) -> list[Hit]:
+    """Pattern and concept hits of one advert, one hit per flag, in catalogue order, evidence
+    by position without repeats."""
+    if not by_concepts:
+        return pattern_hits
+    by_id = {hit.flag.id: hit for hit in pattern_hits}
+    for hit in by_concepts:
+        previous = by_id.get(hit.flag.id)
+        if previous is None:
+            by_id[hit.flag.id] = hit
+            continue
+        spans = {(e.start, e.end) for e in previous.evidence}
+        evidence = [*previous.evidence, *(e for e in hit.evidence
+                                          if (e.start, e.end) not in spans)]
+        by_id[hit.flag.id] = Hit(hit.flag, tuple(sorted(evidence, key=lambda e: (e.start, e.end))
+                                                 [:MAX_EVIDENCE_PER_FLAG]))
+    order = {flag.id: index for index, flag in enumerate(catalogue.flags)}
+    return sorted(by_id.values(), key=lambda hit: order[hit.flag.id])
+
+
 def match_patterns(catalogue: Catalogue, folded: Folded) -> list[Hit]:
     """Fire every pattern flag that matches the folded text, collecting its evidence."""
     return match_patterns_many(catalogue, (folded,))[0]
 
 
 def match_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]) -> list[list[Hit]]:
-    """``match_patterns`` for each folded text, its prefilter run a set at a time over all."""
+    """``match_patterns`` for each folded text, its prefilter run a set at a time over all;
+    flags written as concept rules fire here too."""
+    return [hits for hits, _ in analyse_patterns_many(catalogue, foldeds)]
+
+
+def analyse_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]
+                          ) -> list[tuple[list[Hit], ConceptIndex]]:
+    """``match_patterns_many``, each text's hits with the concepts found in it."""
     encoded = [folded.text.encode("utf-8") for folded in foldeds]  # once, not once per set
     candidates = _candidates_many(catalogue, encoded)
-    return [_confirmed_hits(catalogue, folded, text, found)
-            for folded, text, found in zip(foldeds, encoded, candidates, strict=True)]
+    results = []
+    finder = catalogue.concept_finder
+    for folded, text, found in zip(foldeds, encoded, candidates, strict=True):
+        index = finder.find(folded)
+        pattern_hits = _outside_warnings(
+            catalogue, _confirmed_hits(catalogue, folded, text, found), folded, index)
+        hits = _merged(catalogue, pattern_hits, concept_hits(catalogue, folded, index))
+        results.append((hits, index))
+    return results
 
 
 def _contact_fires(rule: ContactRule, contact: Contact, kinds_present: set[str]) -> bool:
@@ -470,7 +609,15 @@ def find_hits_many(catalogue: Catalogue, foldeds: Sequence[Folded],
     """``find_hits`` for each folded advert and its contacts, in order: the same hits, with the
     prefilter run a set at a time over all adverts, which keeps each set's automaton in the
     CPU's caches (pass chunks of a few hundred adverts)."""
+    return [hits for hits, _ in analyse_many(catalogue, foldeds, contacts)]
+
+
+def analyse_many(catalogue: Catalogue, foldeds: Sequence[Folded],
+                 contacts: Sequence[tuple[Contact, ...]]) -> list[tuple[list[Hit], ConceptIndex]]:
+    """``find_hits_many``, each advert's hits with the concepts found in it (which also tell
+    its language, ``language.detect``)."""
     if len(foldeds) != len(contacts):
         raise ValueError(f"{len(foldeds)} adverts but {len(contacts)} tuples of contacts")
-    return [_with_contacts_and_combinations(catalogue, hits, found)
-            for hits, found in zip(match_patterns_many(catalogue, foldeds), contacts, strict=True)]
+    return [(_with_contacts_and_combinations(catalogue, hits, found), index)
+            for (hits, index), found in zip(analyse_patterns_many(catalogue, foldeds), contacts,
+                                            strict=True)]

@@ -31,12 +31,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scamscreen.catalogue import Catalogue, Flag
 from scamscreen.contacts import Contact
+from scamscreen.language import UNDETERMINED, LanguageGuess
 from scamscreen.model import Prediction
 from scamscreen.rules import Evidence, Hit
 
@@ -55,9 +56,13 @@ def catalogue_fingerprint(catalogue: Catalogue) -> str:
     """A digest of what decides rule points (flags, points, groups, caps, patterns): a model
     calibrated against one catalogue can tell when it is served with another."""
     parts = [(f.id, f.group, f.points, f.kind, sorted((k, list(v)) for k, v in f.patterns.items()),
-              list(f.requires)) for f in catalogue.flags]
+              list(f.requires), [[list(map(list, r.slots)), r.window, list(r.unless)]
+                                 for r in f.concept_rules]) for f in catalogue.flags]
     caps = sorted((g.name, g.cap) for g in catalogue.groups.values())
-    data = json.dumps([parts, caps], ensure_ascii=False, sort_keys=True).encode()
+    lexicons = [(x.language, sorted((k, list(v)) for k, v in x.concepts.items()),
+                 sorted((k, list(v)) for k, v in x.triggers.items())) for x in catalogue.lexicons]
+    data = json.dumps([parts, caps, lexicons, sorted(catalogue.currencies.items())],
+                      ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(data).hexdigest()
 
 
@@ -178,6 +183,7 @@ class Assessment:
     warnings: tuple[str, ...] = ()
     screened_length: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    language: LanguageGuess | None = None
 
     @property
     def flag_ids(self) -> tuple[str, ...]:
@@ -187,19 +193,23 @@ class Assessment:
     def rule_points(self) -> float:
         return sum(result.points for result in self.flags)
 
-    def reason(self, limit: int = 3) -> str:
-        """A short human-readable reason: the heaviest flags' titles."""
+    def reason(self, limit: int = 3, title: Callable[[Flag], str] | None = None,
+               resembles: str = "wording resembles known scam ads",
+               nothing: str = "no red flags found") -> str:
+        """A short human-readable reason: the heaviest flags' titles (``title`` gives them in
+        the reader's language; English by default, as batch output stores it)."""
         strongest = sorted((r for r in self.flags if r.flag.kind != "combination"),
                            key=lambda r: -r.points)[:limit]
-        parts = [r.flag.title for r in strongest]
+        parts = [title(r.flag) if title else r.flag.title for r in strongest]
         if self.classifier and self.classifier.points >= 1.0:
-            parts.append("wording resembles known scam ads")
-        return "; ".join(parts) if parts else "no red flags found"
+            parts.append(resembles)
+        return "; ".join(parts) if parts else nothing
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
         result: dict[str, Any] = {
             "score": self.score,
             "band": self.band,
+            **(self.language or UNDETERMINED).to_dict(),
             "flags": [f.to_dict() for f in self.flags],
             "classifier": self.classifier.to_dict() if self.classifier else None,
             "contacts": [c.to_dict() for c in self.contacts],
@@ -268,6 +278,7 @@ def combine(
     contacts: tuple[Contact, ...] = (),
     warnings: tuple[str, ...] = (),
     screened_length: int = 0,
+    language: LanguageGuess | None = None,
 ) -> Assessment:
     flags = award_points(catalogue, hits, calibration.rule_scale)
     classifier = None
@@ -279,4 +290,4 @@ def combine(
     total = base + sum(f.points for f in flags) + (classifier.points if classifier else 0.0)
     score = round(100 * logistic(total))
     return Assessment(text, score, band_for(score), total, base, calibration.prior, tuple(flags),
-                      classifier, contacts, warnings, screened_length)
+                      classifier, contacts, warnings, screened_length, language=language)

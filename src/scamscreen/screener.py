@@ -9,9 +9,10 @@ from itertools import islice
 from scamscreen.catalogue import Catalogue, default_catalogue
 from scamscreen.contacts import find_contacts
 from scamscreen.errors import InputError
+from scamscreen.language import detect
 from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
-from scamscreen.rules import find_hits_many, prepare_prefilter
+from scamscreen.rules import analyse_many, prepare_prefilter
 from scamscreen.scoring import Assessment, Calibration, combine
 
 # One advert is a few KB; 100,000 characters is far beyond any real ad. Longer input is
@@ -94,7 +95,11 @@ class Screener:
             screened.append(text[:MAX_CHARS])
         folded = [fold(text) for text in screened]
         contacts = [find_contacts(item) for item in folded]
-        hits = find_hits_many(self.catalogue, folded, contacts)
+        analysed = analyse_many(self.catalogue, folded, contacts)
+        hits = [found for found, _ in analysed]
+        # Scripts are counted on the input: folding turns Cyrillic look-alikes into Latin.
+        languages = [detect(item.source, index) for item, (_, index) in zip(folded, analysed,
+                                                                             strict=True)]
         predictions: list[Prediction | None] = [None] * len(folded)
         if self.model:
             predictions = list(self.model.predict_many(
@@ -105,7 +110,7 @@ class Screener:
             warnings = _length_warning(text)
             results[position] = combine(text, self.catalogue, hits[index], predictions[index],
                                         prevalence, self.calibration, contacts[index], warnings,
-                                        len(screened[index]))
+                                        len(screened[index]), languages[index])
         return results  # type: ignore[return-value]  # every position is filled above
 
     def prepare_for_chunks(self) -> None:

@@ -43,6 +43,7 @@ def screen_link_report(
     jobs: int = 1,
     link: bool = True,
     report: Path | None = None,
+    language: str = "en",
 ) -> tuple[BatchSummary, Linking | None, list[BatchResult]]:
     """Screen every record, link the rows (if ``link``), write ``output`` with a cluster column
     and the HTML ``report`` (if given). Returns the summary, the linking and the results."""
@@ -56,7 +57,7 @@ def screen_link_report(
     if output is not None:
         _write(source, output, fmt, sort, results, linking)
     if report is not None:
-        write_report(report, rows, linking)
+        write_report(report, rows, linking, language=language)
     return summary, linking, results
 
 

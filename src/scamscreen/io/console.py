@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -14,9 +15,10 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
+from rich.text import Text
 
-from scamscreen.render import BAND_STYLES
+from scamscreen.diagnostics import brief_line, translated_reason
+from scamscreen.i18n import Translator, translator
 
 
 def progress_bar(console: Console, unit: str) -> Progress:
@@ -34,32 +36,44 @@ def progress_bar(console: Console, unit: str) -> Progress:
     )
 
 
-def top_table(results: Sequence[Any], title: str) -> Table:
-    table = Table(title=title, title_justify="left", expand=True)
-    table.add_column("id", no_wrap=True, max_width=24)
-    table.add_column("score", justify="right")
-    table.add_column("band")
-    table.add_column("flags", ratio=2)
-    table.add_column("reason", ratio=3)
+def top_lines(results: Sequence[Any], title: str, width: int,
+              translate: Translator | None = None) -> list[Text]:
+    """The riskiest rows, one brief line each (``check --brief``'s form) behind their id."""
+    translate = translate or translator()
+    titles = localised_titles(translate)
+    id_width = min(max((cell_len(r.id) for r in results), default=2), 24)
+    lines = [Text(title, style="bold")]
     for result in results:
-        band = result.band or ""
-        table.add_row(result.id, str(result.score), f"[{BAND_STYLES.get(band, '')}] {band} [/]",
-                      " ".join(result.flags) or "—", result.reason)
-    return table
+        shown_id = result.id if cell_len(result.id) <= id_width else result.id[:id_width - 1] + "…"
+        reason = result.error or translated_reason(result.reason, titles, translate)
+        lines.append(brief_line(translate, result.score, result.band, reason, width,
+                                prefix=shown_id + " " * (id_width - cell_len(shown_id) + 1)))
+    return lines
 
 
-def summary_text(summary: Any, titles: dict[str, str], replaced_bytes: int = 0) -> str:
-    bands = ", ".join(f"{summary.bands.get(name, 0):,} {name}"
+def localised_titles(translate: Translator) -> dict[str, str]:
+    """English flag title -> the reader's, for reasons that batch rows store in English."""
+    from scamscreen.catalogue import default_catalogue
+
+    return {flag.title: translate.title(flag) for flag in default_catalogue()}
+
+
+def summary_text(summary: Any, titles: dict[str, str], replaced_bytes: int = 0,
+                 translate: Translator | None = None) -> Text:
+    """Counts of the run and its most frequent flags (``titles``: flag id -> title)."""
+    t = translate or translator()
+    bands = ", ".join(f"{summary.bands.get(name, 0):,} {t.band(name)}"
                       for name in ("high", "medium", "low"))
-    lines = [f"[bold]{summary.read:,} rows read[/], {summary.scored:,} scored, "
-             f"{summary.failed:,} failed ({bands})"]
+    text = Text()
+    text.append(t("batch.rows", read=f"{summary.read:,}", scored=f"{summary.scored:,}",
+                  failed=f"{summary.failed:,}"), style="bold")
+    text.append(f" ({bands})")
     for reason, count in summary.errors.most_common(3):
-        lines.append(f"  failed: {count:,} × {reason}")
+        text.append(f"\n  {t('batch.failed')}: {count:,} × {reason}")
     if summary.flags:
-        lines.append("most frequent flags:")
+        text.append("\n" + t("batch.top_flags"))
         for flag_id, count in summary.flags.most_common(5):
-            lines.append(f"  {count:>7,}  {flag_id}  {titles.get(flag_id, '')}")
+            text.append(f"\n  {count:>7,}  {flag_id}  {titles.get(flag_id, '')}")
     if replaced_bytes:
-        lines.append(f"[yellow]{replaced_bytes:,} undecodable bytes were read as U+FFFD; "
-                     "name the encoding with --encoding if that is wrong[/]")
-    return "\n".join(lines)
+        text.append("\n" + t("batch.replaced", count=f"{replaced_bytes:,}"), style="yellow")
+    return text

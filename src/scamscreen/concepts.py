@@ -1,0 +1,598 @@
+"""Concepts: what an advert talks about, found from lexicons rather than one regex per wording.
+
+A concept is a named idea ("fee", "no_experience", "hub", "tourist_visa") with terms in each
+language, kept as data in ``flags/lexicons/<lang>.toml``; a flag's ``[[concept]]`` rule says
+which concepts must occur together, within how many characters (``catalogue.ConceptRule``).
+Adding a synonym or a language is an edit to a lexicon, not to a flag or to code.
+
+Three recognisers serve every flag:
+- terms of every lexicon, in one Aho-Corasick automaton (pyahocorasick) over the folded text:
+  one pass whatever the number of languages, linear in the text, every overlapping match;
+- money: an amount next to a currency symbol, code or name (``currencies.json``, written from
+  Babel's CLDR data by ``scripts/write-currencies.py``) or a local unit (``money_unit`` terms);
+- places: the gazetteer ``places.toml``, a lexicon whose terms hold in every language.
+
+Each occurrence carries the modifiers of medspaCy's ConText / NegEx: a trigger term
+(``[modifiers]`` of a lexicon) opens a scope that runs forward (``pre``) or backward (``post``)
+until a terminator, and a concept inside it is negated ("no fees", "不收任何費用"), hypothetical
+("if anyone asks you to pay") or part of a warning ("beware of ads promising ..."). Rules count
+only plain occurrences, unless they ask otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import re2
+
+from scamscreen.errors import CatalogueError
+from scamscreen.normalize import Folded, fold_text
+
+NEGATED = 1
+HYPOTHETICAL = 2
+WARNING = 4
+MODIFIERS = {"negation": NEGATED, "hypothetical": HYPOTHETICAL, "warning": WARNING}
+# Concepts that code recognises; lexicons may add terms to them but need not define them.
+BUILT_IN = ("money", "currency")
+# Each lexicon's commonest words: they vote for the advert's language and no rule uses them.
+FUNCTION_WORDS = "function_words"
+_VOTING_SAMPLE = 400
+# A process walks the automaton for its first adverts (``check``: no set to build), then
+# builds the RE2 set (``ConceptFinder.prepare``).
+_AUTOMATON_ADVERTS = 32
+_SET_MEMORY = 64 << 20
+# How far a trigger reaches, in characters: a few words in spaced scripts, a short phrase in
+# unspaced ones; warnings and hypotheticals reach to the end of the sentence.
+_SCOPE_CHARS = {NEGATED: 32, HYPOTHETICAL: 120, WARNING: 160}
+_SCOPE_CHARS_UNSPACED = {NEGATED: 8, HYPOTHETICAL: 40, WARNING: 60}
+# A negation ends at any punctuation (a list of bullet points is a list of separate claims);
+# a warning or a hypothetical ends only where a sentence does.
+_SENTENCE_END = frozenset(".!?;。！？；\n|•●▪◆■★☆✅✔✓❌➡👉📌🔥💰💵")
+# Scripts written without spaces between words: their terms match on characters, and a space
+# there separates phrases, which ends a negation's scope.
+_UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x9FFF),
+             (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+
+
+def is_unspaced(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _UNSPACED)
+
+
+def _classify(char: str) -> tuple[bool, bool]:
+    """(a letter, digit or mark of a spaced script; of those, not a digit). Devanagari's vowel
+    signs (Mc) belong to the word they are written in, as do combining accents (Mn)."""
+    if char.isalnum():
+        word = not is_unspaced(char)
+    else:
+        word = unicodedata.category(char) in ("Mn", "Mc") and not is_unspaced(char)
+    return word, word and not char.isdigit()
+
+
+# Every boundary test asks about one character: ASCII answered up front, the rest as met.
+_CLASSES: dict[str, tuple[bool, bool]] = {chr(code): _classify(chr(code)) for code in range(128)}
+
+
+def _word_char(char: str) -> bool:
+    found = _CLASSES.get(char)
+    if found is None:
+        found = _CLASSES[char] = _classify(char)
+    return found[0]
+
+
+def _letter(char: str) -> bool:
+    found = _CLASSES.get(char)
+    if found is None:
+        found = _CLASSES[char] = _classify(char)
+    return found[1]
+
+
+def strip_accents(text: str) -> str:
+    """Vietnamese and others typed without diacritics: "tuyển dụng" -> "tuyen dung"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(
+        c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What one automaton key stands for."""
+
+    concept: str  # a concept name, or "~negation.pre" and the like for a modifier trigger
+    language: str
+    prefix: bool  # "recruit*": a word that starts so, any ending
+    spaced: bool  # starts with a letter of a spaced script: must start on a word boundary
+    ends_spaced: bool  # ends so: must end on a word boundary (unless ``prefix``)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    concept: str
+    start: int  # in the folded text
+    end: int
+    language: str
+    modifiers: int = 0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's concept terms and modifier triggers, as read from its file."""
+
+    language: str
+    concepts: Mapping[str, tuple[str, ...]]
+    triggers: Mapping[str, tuple[str, ...]]  # "negation.pre" -> terms, ...
+    examples: Mapping[str, tuple[str, ...]]  # concept -> texts that must hold it
+    unaccented: bool = False
+    # flag id -> (texts that must fire it, texts that must not), in this language
+    flag_examples: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict)
+
+
+def parse_lexicon(data: Mapping[str, Any], where: str) -> Lexicon:
+    language = data.get("language")
+    if not isinstance(language, str):
+        raise CatalogueError(f"{where}: a lexicon needs 'language'")
+    concepts: dict[str, tuple[str, ...]] = {}
+    examples: dict[str, tuple[str, ...]] = {}
+    for name, spec in data.get("concepts", {}).items():
+        terms = spec.get("terms") if isinstance(spec, dict) else spec
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t for t in terms):
+            raise CatalogueError(f"{where}: concepts.{name}.terms must be a list of strings")
+        concepts[name] = tuple(terms)
+        if isinstance(spec, dict) and spec.get("examples"):
+            examples[name] = tuple(spec["examples"])
+    triggers: dict[str, tuple[str, ...]] = {}
+    for modifier, spec in data.get("modifiers", {}).items():
+        if modifier not in MODIFIERS:
+            raise CatalogueError(f"{where}: unknown modifier '{modifier}'; known: "
+                                 f"{', '.join(MODIFIERS)}")
+        for direction in ("pre", "post"):
+            if spec.get(direction):
+                triggers[f"{modifier}.{direction}"] = tuple(spec[direction])
+    flag_examples: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for flag_id, spec in data.get("flag_examples", {}).items():
+        texts = [spec.get(key, []) if isinstance(spec, dict) else None
+                 for key in ("match", "no_match")]
+        if not all(isinstance(t, list) and all(isinstance(x, str) for x in t) for t in texts):
+            raise CatalogueError(f"{where}: flag_examples.{flag_id} takes lists match and no_match")
+        flag_examples[flag_id] = (tuple(texts[0] or ()), tuple(texts[1] or ()))
+    return Lexicon(language, concepts, triggers, examples, bool(data.get("unaccented", False)),
+                   flag_examples)
+
+
+@dataclass(frozen=True)
+class ConceptIndex:
+    """Where each concept occurs in one folded text, and the text's modifier triggers."""
+
+    occurrences: Mapping[str, tuple[Occurrence, ...]]
+    text: str = ""
+    triggers: tuple[tuple[int, int, int, bool], ...] = ()  # start, end, modifier bit, forward
+    folded: Folded | None = None  # for the input's line breaks, which folding made spaces
+    votes: Mapping[str, int] = field(default_factory=dict)  # function words per language
+
+    def modifiers_of(self, start: int, end: int, wanted: int) -> int:
+        """The modifiers among ``wanted`` whose scope covers folded ``text[start:end]``: for
+        evidence found by other means than concepts (a pattern's match)."""
+        if not self.triggers:
+            return 0
+        triggers = [t for t in self.triggers if t[2] & wanted]
+        return _with_modifiers(Occurrence("", start, end, ""), self.text, triggers,
+                               self.folded).modifiers
+
+    def plain(self, concept: str) -> tuple[Occurrence, ...]:
+        found = self.occurrences.get(concept)
+        if not found:
+            return ()
+        return tuple(o for o in found if not o.modifiers)
+
+    def get(self, concept: str) -> tuple[Occurrence, ...]:
+        return self.occurrences.get(concept, ())
+
+
+_EMPTY = ConceptIndex({})
+
+
+# An automaton's keys and what each stands for, as plain data: (key, ((concept, language,
+# prefix, spaced, ends_spaced), ...)). Folding thousands of terms takes ~0.2 s, so the table
+# is kept beside the parsed catalogue (``catalogue.write_parsed_cache``) and loaded as JSON.
+TermTable = list[tuple[str, tuple[tuple[str, str, bool, bool, bool], ...]]]
+
+
+def term_table(lexicons: Iterable[Lexicon], currencies: Mapping[str, Iterable[str]]
+               ) -> TermTable:
+    """Every automaton key (a folded term) with the terms it stands for."""
+    keys: dict[str, list[Term]] = {}
+    currency_words = tuple(word for words in currencies.values() for word in words)
+    sources: list[tuple[str, bool, list[tuple[str, tuple[str, ...]]]]] = [
+        ("any", False, [("currency", currency_words)])]
+    for lexicon in lexicons:
+        entries = [(name, terms) for name, terms in lexicon.concepts.items()]
+        entries += [(f"~{name}", terms) for name, terms in lexicon.triggers.items()]
+        sources.append((lexicon.language, lexicon.unaccented, entries))
+    for language, unaccented, entries in sources:
+        for name, terms in entries:
+            for raw in terms:
+                for variant in _variants(raw, unaccented):
+                    prefix = variant.endswith("*")
+                    key = fold_text(variant.rstrip("*")).strip()
+                    if not key or (name == FUNCTION_WORDS and _is_short(key)):
+                        continue  # "in", "di", "sa": found in every text, telling little
+                    term = Term(name, language, prefix, _word_char(key[0]), _word_char(key[-1]))
+                    keys.setdefault(key, []).append(term)
+    return [(key, tuple((t.concept, t.language, t.prefix, t.spaced, t.ends_spaced)
+                        for t in dict.fromkeys(terms))) for key, terms in keys.items()]
+
+
+def _is_short(key: str) -> bool:
+    return len(key) <= 2 and key.isascii() and key.isalnum()
+
+
+def _short_regexes(short: Mapping[str, int]) -> tuple[Any, ...]:
+    """RE2 searches for the short keys: two-letter ones standing alone (not inside a longer
+    ASCII word; digits beside them allowed: "rm3000"), one-letter ones only beside a digit
+    ("3800p", "5k", "r 500"): alone, a letter is a word's initial, not a currency."""
+    def alternation(keys: list[str]) -> str:
+        return "|".join(sorted(keys, key=lambda key: (-len(key), key)))
+
+    pairs = [key for key in short if len(key) == 2]
+    letters = [key for key in short if len(key) == 1]
+    searches = []
+    if pairs:
+        searches.append(re2.compile(f"(?:^|[^a-z])({alternation(pairs)})(?:[^a-z]|$)"))
+    if letters:
+        searches.append(re2.compile(f"[0-9] ?({alternation(letters)})(?:[^a-z]|$)"))
+        searches.append(re2.compile(f"(?:^|[^a-z])({alternation(letters)}) ?[0-9]"))
+    return tuple(searches)
+
+
+def _variants(term: str, unaccented: bool) -> tuple[str, ...]:
+    """The term, and typed without diacritics where that stays unambiguous: one Vietnamese
+    syllable without its marks is many words ("ty" is tỷ and công ty), two or more are not."""
+    if not unaccented or " " not in term.strip():
+        return (term,)
+    return tuple(dict.fromkeys((term, strip_accents(term))))
+
+
+class ConceptFinder:
+    """Every lexicon's terms in one automaton, plus the money recogniser."""
+
+    def __init__(self, lexicons: Iterable[Lexicon], currencies: Mapping[str, Iterable[str]],
+                 table: TermTable | None = None):
+        self.lexicons = tuple(lexicons)
+        self.concepts = frozenset(BUILT_IN).union(
+            *(lexicon.concepts for lexicon in self.lexicons))
+        if table is None:
+            table = term_table(self.lexicons, currencies)
+        # Integer values and plain tuples: building from the cached table is then ~10 ms.
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        short: dict[str, int] = {}
+        self._long_keys: list[str] = []
+        self._long_rows: list[int] = []
+        self._set: Any = None
+        self._searched = 0
+        # Function words only vote for the language, which the text's opening shows: a separate
+        # automaton run over ``_VOTING_SAMPLE`` characters keeps a hundred matches an advert
+        # out of the main pass.
+        voters = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for number, (key, terms) in enumerate(table):
+            if all(term[0] == FUNCTION_WORDS for term in terms):
+                voters.add_word(key, number)
+            elif _is_short(key):
+                short[key] = number
+            else:
+                automaton.add_word(key, number)
+                self._long_keys.append(key)
+                self._long_rows.append(number)
+        if len(voters):
+            voters.make_automaton()
+        self._voters = voters if len(voters) else None
+        if len(automaton):
+            automaton.make_automaton()
+        self._automaton = automaton if len(automaton) else None
+        self._table = table
+        self._short = short
+        self._short_searches = _short_regexes(short)
+
+    def _matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """(end index, table row) of every key found in ``text``: long keys from the automaton,
+        one- and two-letter Latin keys ("rm", "tg", "k") from one RE2 search, because as
+        automaton keys they would match inside nearly every word, to be rejected one by one."""
+        if self._set is not None:
+            yield from self._set_matches(text)
+        elif self._automaton is not None:
+            self._searched += 1
+            if self._searched > _AUTOMATON_ADVERTS:
+                self.prepare()
+            yield from self._automaton.iter(text)
+        if self._short_searches:
+            short = self._short
+            for search in self._short_searches:
+                for match in search.finditer(text):
+                    yield match.end(1) - 1, short[match.group(1)]
+
+    def prepare(self) -> None:
+        """Build the RE2 set of every long key (~0.2 s, ~20 MB): ~25 us an advert against
+        ~600 us for the automaton's walk in Python's wrapper. Done after a process's first
+        ``_AUTOMATON_ADVERTS`` adverts, or at once for a batch worker."""
+        if self._set is not None or self._automaton is None:
+            return
+        options = re2.Options()
+        options.max_mem = _SET_MEMORY
+        matcher = re2.Set.SearchSet(options)
+        for key in self._long_keys:
+            matcher.Add(re2.escape(key))
+        matcher.Compile()
+        self._set = matcher
+
+    def _set_matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """The set says which keys occur; ``str.find`` says where (overlaps included)."""
+        assert self._set is not None
+        keys, rows = self._long_keys, self._long_rows
+        for member in self._set.Match(text.encode("utf-8")) or ():
+            key = keys[member]
+            last = len(key) - 1
+            position = text.find(key)
+            while position >= 0:
+                yield position + last, rows[member]
+                position = text.find(key, position + 1)
+
+    def _votes(self, text: str) -> dict[str, int]:
+        """Function words per language in the opening of ``text``, whole words only."""
+        votes: dict[str, int] = {}
+        if self._voters is None:
+            return votes
+        sample = text[:_VOTING_SAMPLE]
+        length = len(sample)
+        for end_index, number in self._voters.iter(sample):
+            key, terms = self._table[number]
+            end = end_index + 1
+            start = end - len(key)
+            if (start > 0 and _word_char(sample[start - 1])) or \
+                    (end < length and _word_char(sample[end])):
+                if terms[0][3]:  # a spaced script's word, inside a longer word
+                    continue
+            for term in terms:
+                votes[term[1]] = votes.get(term[1], 0) + 1
+        return votes
+
+    def find(self, folded: Folded | str) -> ConceptIndex:
+        text = folded.text if isinstance(folded, Folded) else folded
+        if self._automaton is None and not self._short_searches:
+            return _EMPTY
+        found: list[Occurrence] = []
+        triggers: list[tuple[int, int, int, bool]] = []  # start, end, modifier bit, forward
+        length = len(text)
+        table = self._table
+        for end_index, number in self._matches(text):
+            key, terms = table[number]
+            end = end_index + 1
+            start = end - len(key)
+            for concept, language, prefix, spaced, ends_spaced in terms:
+                if spaced or ends_spaced:
+                    boundary = _letter if concept in _NUMERIC_NEIGHBOURS else _word_char
+                    if spaced and start > 0 and boundary(text[start - 1]):
+                        continue
+                    if ends_spaced and not prefix and end < length and boundary(text[end]):
+                        continue
+                match_end = end
+                if prefix:
+                    while match_end < length and _word_char(text[match_end]):
+                        match_end += 1
+                if concept == FUNCTION_WORDS:  # a key that is also another concept's term
+                    continue
+                if concept[0] == "~":
+                    modifier, direction = concept[1:].split(".")
+                    triggers.append((start, match_end, MODIFIERS[modifier], direction == "pre"))
+                else:
+                    found.append(Occurrence(concept, start, match_end, language))
+        found.extend(_money(text, found))
+        votes = self._votes(text)
+        if not found and not triggers and not votes:
+            return _EMPTY
+        source = folded if isinstance(folded, Folded) else None
+        if triggers and found:
+            triggers.sort()
+            found = [_with_modifiers(o, text, triggers, source) for o in found]
+        grouped: dict[str, list[Occurrence]] = {}
+        for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
+            grouped.setdefault(occurrence.concept, []).append(occurrence)
+        return ConceptIndex({name: tuple(items) for name, items in grouped.items()}, text,
+                            tuple(triggers), source, votes)
+
+
+def _crosses_line(folded: Folded | None, start: int, end: int) -> bool:
+    """Whether the input had a line break within folded ``[start, end)``, which folding made a
+    space: a line of a post is a claim of its own ("No fees" above "High salary")."""
+    if folded is None or start >= end or " " not in folded.text[start:end]:
+        return False
+    low, high = folded.source_span(start, end)
+    return "\n" in folded.source[low:high]
+
+
+def _reaches(text: str, start: int, end: int, modifier: int, unspaced: bool, forward: bool,
+             folded: Folded | None) -> bool:
+    """Whether a trigger's scope reaches over ``text[start:end]``, the stretch between it and
+    an occurrence (after the trigger when ``forward``, before it otherwise)."""
+    limit = (_SCOPE_CHARS_UNSPACED if unspaced else _SCOPE_CHARS)[modifier]
+    if end - start > limit:
+        return False
+    between = text[start:end]
+    if modifier == NEGATED:
+        # In unspaced scripts a space separates phrases; one right beside the trigger does not.
+        if unspaced and " " in (between.lstrip() if forward else between.rstrip()):
+            return False
+        if not all(c.isalnum() or c in _LIST_MARKS or unicodedata.category(c) in ("Mn", "Mc")
+                   for c in between):
+            return False
+    # A full stop ends a sentence; in "1.000 USD" it only groups digits.
+    elif any(c in _SENTENCE_END and (c != "." or not between[i + 1 : i + 2].isdigit())
+             for i, c in enumerate(between)):
+        return False
+    return not _crosses_line(folded, start, end)
+
+
+# What a negation reaches across: words, and the marks of a list or a quotation ("no fees,
+# deposits or bonds" is broken by the comma, "不收押金、保證金" is not).
+_LIST_MARKS = frozenset(" -'’/&、“”「」『』\"")
+# No scope reaches further than this, so only triggers this near an occurrence are tried.
+_LONGEST_SCOPE = max(*_SCOPE_CHARS.values(), *_SCOPE_CHARS_UNSPACED.values())
+
+
+def _with_modifiers(occurrence: Occurrence, text: str,
+                    triggers: list[tuple[int, int, int, bool]],
+                    folded: Folded | None = None) -> Occurrence:
+    """``occurrence`` with the modifiers whose scope covers it (``triggers`` sorted)."""
+    bits = 0
+    low = bisect_left(triggers, (occurrence.start - _LONGEST_SCOPE - 64,))
+    nearby = triggers[low:]
+    # A concept whose own words hold a trigger ("no experience", "不用經驗") carries its
+    # negation inside it: a trigger before it cannot negate it again.
+    inside = 0
+    for start, _, modifier, _ in nearby:
+        if start > occurrence.end:
+            break
+        if occurrence.start <= start < occurrence.end:
+            inside |= modifier
+    for start, end, modifier, forward in nearby:
+        if start > occurrence.end + _LONGEST_SCOPE:
+            break
+        if bits & modifier or inside & modifier:
+            continue
+        if forward:
+            if end > occurrence.start:
+                continue
+            gap = (end, occurrence.start)
+            unspaced = is_unspaced(text[end - 1])
+        else:
+            if start < occurrence.end:
+                continue
+            gap = (occurrence.end, start)
+            unspaced = is_unspaced(text[start])
+        if _reaches(text, gap[0], gap[1], modifier, unspaced, forward, folded):
+            bits |= modifier
+    if not bits:
+        return occurrence
+    return Occurrence(occurrence.concept, occurrence.start, occurrence.end, occurrence.language,
+                      bits)
+
+
+# An amount: digits with thousands separators or decimals ("1,500", "3.000.000", "1.5").
+_DIGIT = "[0-9\u0660-\u0669\u06F0-\u06F9\u0966-\u096F\u09E6-\u09EF\u0BE6-\u0BEF" \
+         "\u0DE6-\u0DEF\u0E50-\u0E59\u0ED0-\u0ED9\u1040-\u1049\u17E0-\u17E9]"
+# Thai, Lao, Khmer, Burmese, Devanagari, Bengali, Tamil, Sinhala and Arabic digits count too.
+_AMOUNT = re.compile(f"{_DIGIT}(?:(?:{_DIGIT}|[,.]){{0,15}}{_DIGIT})?")
+# How far from a currency or multiplier word an amount is looked for.
+_AMOUNT_REACH = 24
+# Concepts that sit against digits ("3800p", "5k", "RM3000"): a digit is a boundary for them.
+_NUMERIC_NEIGHBOURS = frozenset({"currency", "money_multiplier"})
+
+
+def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
+    """Amounts with a currency right before or after them (a space between at most), with a
+    multiplier word in between when there is one ("5k php", "3 triệu đồng", "2萬元")."""
+    currencies = [o for o in found if o.concept == "currency"]
+    if not currencies:
+        return []
+    multipliers = {o.start: o.end for o in found if o.concept == "money_multiplier"}
+    ends: dict[int, int] = {}  # the longest currency word ending at each position: "nt$"
+    starts: dict[int, int] = {}
+    for o in currencies:
+        ends[o.end] = min(o.start, ends.get(o.end, o.start))
+        starts[o.start] = max(o.end, starts.get(o.start, o.end))
+    money = []
+    # Amounts are looked for only around the currency and multiplier words, not in the whole
+    # advert: job ads are full of numbers (dates, phone numbers, street numbers).
+    spans: list[tuple[int, int]] = []
+    anchors = sorted((*currencies, *(o for o in found if o.concept == "money_multiplier")),
+                     key=lambda o: o.start)
+    for o in anchors:
+        low, high = max(0, o.start - _AMOUNT_REACH), o.end + _AMOUNT_REACH
+        if spans and low <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(high, spans[-1][1]))
+        else:
+            spans.append((low, high))
+    amounts = sorted({match.span() for low, high in spans
+                      for match in _AMOUNT.finditer(text, low, high)})
+    for start, end in amounts:
+        before = ends.get(start, ends.get(start - 1) if text[start - 1 : start] == " " else None)
+        if before is not None and start - before == 1 and text[before].isalpha():
+            before = None  # a lone letter before a number is a code ("P3T"), not a currency
+        tail = end
+        for _ in range(2):  # "5 k", "3 triệu"
+            if tail in multipliers:
+                tail = multipliers[tail]
+            elif text[tail : tail + 1] == " " and tail + 1 in multipliers:
+                tail = multipliers[tail + 1]
+        after = starts.get(tail, starts.get(tail + 1) if text[tail : tail + 1] == " " else None)
+        if before is not None:
+            money.append(Occurrence("money", before, tail, "any"))
+        elif after is not None:
+            money.append(Occurrence("money", start, after, "any"))
+        elif tail > end and text[end:end + 1] != " ":  # "500k/ngày", "1萬起": local money
+            money.append(Occurrence("money", start, tail, "any"))
+    return money
+
+
+def lexicon_directory() -> Path:
+    with resources.as_file(resources.files("scamscreen") / "flags" / "lexicons") as path:
+        return Path(path)
+
+
+def load_lexicons(parsed: Mapping[str, Any]) -> list[Lexicon]:
+    """Lexicons from parsed TOML files (``{"lexicons/en.toml": data, ...}``)."""
+    return [parse_lexicon(data, name) for name, data in sorted(parsed.items())]
+
+
+def read_currencies(directory: Path) -> dict[str, list[str]]:
+    path = directory / "currencies.json"
+    if not path.exists():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8"))["currencies"])
+
+
+def nearest_group(slots: list[tuple[Occurrence, ...]], window: int
+                  ) -> tuple[Occurrence, ...] | None:
+    """One occurrence per slot, all within ``window`` characters of each other (0: anywhere),
+    anchored on the slot with fewest occurrences; None when no such group exists."""
+    if any(not slot for slot in slots):
+        return None
+    anchor_index = min(range(len(slots)), key=lambda i: len(slots[i]))
+    for anchor in slots[anchor_index]:
+        chosen = [anchor]
+        for index, slot in enumerate(slots):
+            if index == anchor_index:
+                continue
+            # Each slot needs words of its own: "top up" is a payment and a task level, but
+            # one mention cannot be both halves of a rule.
+            free = [o for o in slot if not any(o.start < c.end and c.start < o.end
+                                               for c in chosen)]
+            if not free:
+                break
+            starts = [o.start for o in free]
+            position = bisect_left(starts, anchor.start)
+            near = [free[i] for i in (position - 1, position) if 0 <= i < len(free)]
+            chosen.append(min(near, key=lambda o: abs(o.start - anchor.start)))
+        if len(chosen) < len(slots):
+            continue
+        low = min(o.start for o in chosen)
+        high = max(o.end for o in chosen)
+        if window == 0 or high - low <= window:
+            return tuple(sorted(set(chosen), key=lambda o: o.start))
+    return None
+
+
+@cache
+def default_finder() -> ConceptFinder:
+    from scamscreen.catalogue import default_catalogue
+
+    return default_catalogue().concept_finder
