@@ -29,7 +29,7 @@ from scamscreen.errors import ScamscreenError
 
 ENGLISH = "en"
 # Every language with a translation file; ``en`` is the source and needs none.
-SHIPPED = ("zh-Hant", "zh-Hans", "th", "vi", "ja")
+SHIPPED = ("zh-Hant", "zh-Hans", "th", "vi", "id", "tl", "ja", "ko")
 LANGUAGES = (ENGLISH, *SHIPPED)
 FLAG_FIELDS = ("title", "advice", "rationale")
 
