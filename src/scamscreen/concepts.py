@@ -170,15 +170,49 @@ def parse_lexicon(data: Mapping[str, Any], where: str) -> Lexicon:
                    flag_examples)
 
 
-@dataclass(frozen=True)
 class ConceptIndex:
-    """Where each concept occurs in one folded text, and the text's modifier triggers."""
+    """Where each concept occurs in one folded text, and the text's modifier triggers. An
+    occurrence's modifiers are worked out when its concept is first asked for: most concepts
+    of an advert belong to no rule that can fire."""
 
-    occurrences: Mapping[str, tuple[Occurrence, ...]]
-    text: str = ""
-    triggers: tuple[tuple[int, int, int, bool], ...] = ()  # start, end, modifier bit, forward
-    folded: Folded | None = None  # for the input's line breaks, which folding made spaces
-    votes: Mapping[str, int] = field(default_factory=dict)  # function words per language
+    __slots__ = ("_raw", "_resolved", "text", "triggers", "folded", "votes")
+
+    def __init__(self, raw: Mapping[str, list[Occurrence]], text: str = "",
+                 triggers: tuple[tuple[int, int, int, bool], ...] = (),
+                 folded: Folded | None = None, votes: Mapping[str, int] | None = None) -> None:
+        self._raw = raw
+        self._resolved: dict[str, tuple[Occurrence, ...]] = {}
+        self.text = text
+        self.triggers = triggers  # start, end, modifier bit, forward; sorted
+        self.folded = folded  # for the input's line breaks, which folding made spaces
+        self.votes = votes or {}  # function words per language
+
+    def present(self) -> Iterable[str]:
+        """The concepts that occur at all, with or without modifiers."""
+        return self._raw.keys()
+
+    def raw(self) -> Mapping[str, list[Occurrence]]:
+        """Occurrences before their modifiers are worked out (positions and languages)."""
+        return self._raw
+
+    @property
+    def occurrences(self) -> Mapping[str, tuple[Occurrence, ...]]:
+        return {concept: self.get(concept) for concept in self._raw}
+
+    def get(self, concept: str) -> tuple[Occurrence, ...]:
+        found = self._resolved.get(concept)
+        if found is None:
+            raw = self._raw.get(concept, ())
+            if self.triggers and raw:
+                triggers = list(self.triggers)
+                found = tuple(_with_modifiers(o, self.text, triggers, self.folded) for o in raw)
+            else:
+                found = tuple(raw)
+            self._resolved[concept] = found
+        return found
+
+    def plain(self, concept: str) -> tuple[Occurrence, ...]:
+        return tuple(o for o in self.get(concept) if not o.modifiers)
 
     def modifiers_of(self, start: int, end: int, wanted: int) -> int:
         """The modifiers among ``wanted`` whose scope covers folded ``text[start:end]``: for
@@ -188,15 +222,6 @@ class ConceptIndex:
         triggers = [t for t in self.triggers if t[2] & wanted]
         return _with_modifiers(Occurrence("", start, end, ""), self.text, triggers,
                                self.folded).modifiers
-
-    def plain(self, concept: str) -> tuple[Occurrence, ...]:
-        found = self.occurrences.get(concept)
-        if not found:
-            return ()
-        return tuple(o for o in found if not o.modifiers)
-
-    def get(self, concept: str) -> tuple[Occurrence, ...]:
-        return self.occurrences.get(concept, ())
 
 
 _EMPTY = ConceptIndex({})
@@ -400,14 +425,11 @@ class ConceptFinder:
         if not found and not triggers and not votes:
             return _EMPTY
         source = folded if isinstance(folded, Folded) else None
-        if triggers and found:
-            triggers.sort()
-            found = [_with_modifiers(o, text, triggers, source) for o in found]
+        triggers.sort()
         grouped: dict[str, list[Occurrence]] = {}
         for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
             grouped.setdefault(occurrence.concept, []).append(occurrence)
-        return ConceptIndex({name: tuple(items) for name, items in grouped.items()}, text,
-                            tuple(triggers), source, votes)
+        return ConceptIndex(grouped, text, tuple(triggers), source, votes)
 
 
 def _crosses_line(folded: Folded | None, start: int, end: int) -> bool:

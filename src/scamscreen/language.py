@@ -113,7 +113,7 @@ def detect(text: str, index: ConceptIndex | None = None) -> LanguageGuess:
     votes: Counter[str] = Counter()
     if index is not None:
         votes.update({lang: count * 3 for lang, count in index.votes.items()})
-        for occurrences in index.occurrences.values():
+        for occurrences in index.raw().values():
             for occurrence in occurrences:
                 if occurrence.language not in ("any", ""):
                     votes[occurrence.language] += occurrence.end - occurrence.start

@@ -400,10 +400,10 @@ def concept_hits(catalogue: Catalogue, folded: Folded,
         return []
     if index is None:
         index = catalogue.concept_finder.find(folded)
-    if not index.occurrences:
+    present = index.present()
+    if not present:
         return []
     hits = []
-    present = index.occurrences.keys()
     for flag_index in flags:
         flag = catalogue.flags[flag_index]
         for rule in flag.concept_rules:
