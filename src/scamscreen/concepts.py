@@ -420,16 +420,46 @@ class ConceptFinder:
                     triggers.append((start, match_end, MODIFIERS[modifier], direction == "pre"))
                 else:
                     found.append(Occurrence(concept, start, match_end, language))
-        found.extend(_money(text, found))
         votes = self._votes(text)
+        found = _in_the_advert_languages(found, text, votes)
+        found.extend(_money(text, found))
         if not found and not triggers and not votes:
             return _EMPTY
         source = folded if isinstance(folded, Folded) else None
         triggers.sort()
         grouped: dict[str, list[Occurrence]] = {}
+        last: dict[str, tuple[int, int]] = {}
         for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
+            span = (occurrence.start, occurrence.end)
+            if last.get(occurrence.concept) == span:
+                continue  # the same words in two lexicons ("費用" in both Chinese ones)
+            last[occurrence.concept] = span
             grouped.setdefault(occurrence.concept, []).append(occurrence)
         return ConceptIndex(grouped, text, tuple(triggers), source, votes)
+
+
+# Function words it takes before other Latin-script lexicons are set aside ("via", "can" and
+# "ban" are words in several languages; a line or two of text shows too few).
+_DECISIVE_VOTES = 4
+# Lexicons whose words are everywhere: English is mixed into posts in every language.
+_ALWAYS = frozenset({"en", "any"})
+
+
+def _latin(char: str) -> bool:
+    code = ord(char)
+    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+
+
+def _in_the_advert_languages(found: list[Occurrence], text: str, votes: Mapping[str, int]
+                             ) -> list[Occurrence]:
+    """Latin-script words of a lexicon whose language the advert's function words do not show
+    are dropped: Swahili "ada" (a fee) is Indonesian "ada" (there is). Without votes (a line
+    or two), every lexicon counts; in other scripts the script itself tells the language."""
+    top = max(votes.values(), default=0)
+    if top < _DECISIVE_VOTES:
+        return found
+    allowed = _ALWAYS | {lang for lang, count in votes.items() if count * 4 >= top}
+    return [o for o in found if o.language in allowed or not _latin(text[o.start])]
 
 
 def _crosses_line(folded: Folded | None, start: int, end: int) -> bool:
