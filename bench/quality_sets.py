@@ -52,7 +52,8 @@ def measure(screener: Screener, path: Path) -> tuple[dict[str, dict[str, object]
         item = {"id": row.id, "lang": row.extra.get("lang", "?").split("-")[0]
                 if not row.extra.get("lang", "").startswith("zh") else row.extra["lang"],
                 "kind": STUDY_KINDS.get(kind, kind) if row.label else "lookalike", "label": row.label, "score": result.score,
-                "band": result.band, "flags": list(result.flag_ids)}
+                "band": result.band, "flags": list(result.flag_ids),
+                "classifier_points": result.classifier.points if result.classifier else 0.0}
         details.append(item)
         by_lang[item["lang"]].append(item)
         by_lang["all"].append(item)
@@ -69,6 +70,11 @@ def measure(screener: Screener, path: Path) -> tuple[dict[str, dict[str, object]
             "job_scam_high_or_medium": [sum(i["band"] != "low" for i in job_scams),
                                         len(job_scams)],
             "lookalike_high": [sum(i["band"] == "high" for i in lookalikes), len(lookalikes)],
+            # Issue 12: on a legitimate advert in a language it barely knows, the classifier
+            # must not push the score up.
+            "lookalike_classifier_points": round(
+                sum(i["classifier_points"] for i in lookalikes) / len(lookalikes), 3)
+            if lookalikes else None,
         }
     return report, details
 
@@ -91,13 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         tag = "blind" if name in BLIND else "training"
         print(f"\n{name}.jsonl ({tag})")
         print(f"  {'lang':8} {'rows':>4} {'ROC-AUC':>7}  {'recruitment high':>18}  "
-              f"{'job scams high/med':>18}  {'look-alikes high':>16}")
+              f"{'job scams high/med':>18}  {'look-alikes high':>16}  {'clf pts (legit)':>15}")
         for lang, figures in report.items():
             auc = figures["roc_auc"]
+            points = figures["lookalike_classifier_points"]
             print(f"  {lang:8} {figures['rows']:>4} {'-' if auc is None else f'{auc:.3f}':>7}  "
                   f"{_share(*figures['recruitment_high']):>18}  "
                   f"{_share(*figures['job_scam_high_or_medium']):>18}  "
-                  f"{_share(*figures['lookalike_high']):>16}")
+                  f"{_share(*figures['lookalike_high']):>16}  "
+                  f"{'-' if points is None else f'{points:+.2f}':>15}")
         if args.misses == name:
             for item in details:
                 missed = (item["kind"] == "recruitment" and item["band"] != "high") or \
