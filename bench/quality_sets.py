@@ -49,9 +49,10 @@ def measure(screener: Screener, path: Path) -> tuple[dict[str, dict[str, object]
         if isinstance(result, Exception):
             raise SystemExit(f"{path.name}:{row.id}: {result}")
         kind = row.extra.get("kind", "?")
-        item = {"id": row.id, "lang": row.extra.get("lang", "?").split("-")[0]
-                if not row.extra.get("lang", "").startswith("zh") else row.extra["lang"],
-                "kind": STUDY_KINDS.get(kind, kind) if row.label else "lookalike", "label": row.label, "score": result.score,
+        lang = row.extra.get("lang", "?")
+        item = {"id": row.id, "lang": lang if lang.startswith("zh") else lang.split("-")[0],
+                "kind": STUDY_KINDS.get(kind, kind) if row.label else "lookalike",
+                "label": row.label, "score": result.score,
                 "band": result.band, "flags": list(result.flag_ids),
                 "classifier_points": result.classifier.points if result.classifier else 0.0}
         details.append(item)
