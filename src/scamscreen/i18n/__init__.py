@@ -65,6 +65,7 @@ UI: Mapping[str, str] = {
     "contact.domain": "website",
     "contact.handle": "handle",
     "score.heading": "score",
+    "score.language": "language",
     "score.base": "base",
     "score.prior": "prior",
     "score.flags": "flags",
