@@ -57,7 +57,9 @@ _SCOPE_CHARS = {NEGATED: 32, HYPOTHETICAL: 120, WARNING: 160}
 _SCOPE_CHARS_UNSPACED = {NEGATED: 8, HYPOTHETICAL: 40, WARNING: 60}
 # A negation ends at any punctuation (a list of bullet points is a list of separate claims);
 # a warning or a hypothetical ends only where a sentence does.
-_SENTENCE_END = frozenset(".!?;。！？；\n|•●▪◆■★☆✅✔✓❌➡👉📌🔥💰💵")
+# Sentence ends of the catalogue's scripts: the danda (Hindi, Nepali, Bengali), Urdu's and
+# Arabic's full stop and question mark, Amharic's, Burmese's, Khmer's and Lao's.
+_SENTENCE_END = frozenset(".!?;。！？；\n|•●▪◆■★☆✅✔✓❌➡👉📌🔥💰💵।॥۔؟።၊။។៕")
 # Scripts written without spaces between words: their terms match on characters, and a space
 # there separates phrases, which ends a negation's scope.
 _UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x9FFF),
