@@ -398,6 +398,7 @@ class ConceptFinder:
             return _EMPTY
         found: list[Occurrence] = []
         triggers: list[tuple[int, int, int, bool]] = []  # start, end, modifier bit, forward
+        trigger_languages: list[str] = []
         length = len(text)
         table = self._table
         for end_index, number in self._matches(text):
@@ -420,10 +421,12 @@ class ConceptFinder:
                 if concept[0] == "~":
                     modifier, direction = concept[1:].split(".")
                     triggers.append((start, match_end, MODIFIERS[modifier], direction == "pre"))
+                    trigger_languages.append(language)
                 else:
                     found.append(Occurrence(concept, start, match_end, language))
         votes = self._votes(text)
         found = _in_the_advert_languages(found, text, votes)
+        triggers = _triggers_of_the_advert(triggers, trigger_languages, found, text, votes)
         found.extend(_money(text, found))
         if not found and not triggers and not votes:
             return _EMPTY
@@ -462,6 +465,24 @@ def _in_the_advert_languages(found: list[Occurrence], text: str, votes: Mapping[
         return found
     allowed = _ALWAYS | {lang for lang, count in votes.items() if count * 4 >= top}
     return [o for o in found if o.language in allowed or not _latin(text[o.start])]
+
+
+def _triggers_of_the_advert(triggers: list[tuple[int, int, int, bool]], languages: list[str],
+                            found: list[Occurrence], text: str, votes: Mapping[str, int]
+                            ) -> list[tuple[int, int, int, bool]]:
+    """Latin-script triggers of the languages the advert is written in only: English "no" is
+    Portuguese "in the", Vietnamese "ko" is Tagalog "my". The advert's languages are those its
+    function words show or, in a line or two, those whose terms it holds."""
+    if not triggers:
+        return triggers
+    top = max(votes.values(), default=0)
+    if top >= _DECISIVE_VOTES:
+        allowed = {lang for lang, count in votes.items() if count * 4 >= top}
+    else:
+        allowed = {o.language for o in found} | set(votes)
+    allowed.add("any")
+    return [trigger for trigger, language in zip(triggers, languages, strict=True)
+            if language in allowed or not _latin(text[trigger[0]])]
 
 
 def _crosses_line(folded: Folded | None, start: int, end: int) -> bool:
