@@ -216,6 +216,29 @@ class ConceptIndex:
     def plain(self, concept: str) -> tuple[Occurrence, ...]:
         return tuple(o for o in self.get(concept) if not o.modifiers)
 
+    def negated_itself(self, concept: str) -> tuple[Occurrence, ...]:
+        """Occurrences negated by a trigger with no other concept between the two: "no need
+        to go through POEA" negates POEA; in "بدون رسوم وبترخيص من وزارة العمل" (no fees,
+        licensed by the ministry) the negation is the fees'."""
+        negated = [o for o in self.get(concept) if o.modifiers == NEGATED]
+        if not negated:
+            return ()
+        others = sorted((o.start, o.end) for occurrences in self._raw.values()
+                        for o in occurrences if o.concept != concept)
+        kept = []
+        for occurrence in negated:
+            for start, end, modifier, forward in self.triggers:
+                if modifier != NEGATED:
+                    continue
+                low, high = (end, occurrence.start) if forward else (occurrence.end, start)
+                if low > high or high - low > _SCOPE_CHARS[NEGATED]:
+                    continue
+                if not any(low <= other_start and other_end <= high
+                           for other_start, other_end in others):
+                    kept.append(occurrence)
+                    break
+        return tuple(kept)
+
     def modifiers_of(self, start: int, end: int, wanted: int) -> int:
         """The modifiers among ``wanted`` whose scope covers folded ``text[start:end]``: for
         evidence found by other means than concepts (a pattern's match)."""
@@ -427,6 +450,7 @@ class ConceptFinder:
         votes = self._votes(text)
         found = _in_the_advert_languages(found, text, votes)
         triggers = _triggers_of_the_advert(triggers, trigger_languages, found, text, votes)
+        triggers = _outside_terms(triggers, found)
         found.extend(_money(text, found))
         if not found and not triggers and not votes:
             return _EMPTY
@@ -483,6 +507,25 @@ def _triggers_of_the_advert(triggers: list[tuple[int, int, int, bool]], language
     allowed.add("any")
     return [trigger for trigger, language in zip(triggers, languages, strict=True)
             if language in allowed or not _latin(text[trigger[0]])]
+
+
+def _outside_terms(triggers: list[tuple[int, int, int, bool]], found: list[Occurrence]
+                   ) -> list[tuple[int, int, int, bool]]:
+    """Triggers that are not part of a longer term: the "no" of "no experience" is a word of
+    that phrase, not a negation of what follows ("no experience high salary")."""
+    if not triggers or not found:
+        return triggers
+    spans = sorted((o.start, o.end) for o in found)
+    starts = [start for start, _ in spans]
+    kept = []
+    for trigger in triggers:
+        start, end = trigger[0], trigger[1]
+        position = bisect_left(starts, start + 1)
+        inside = any(low <= start and end <= high and high - low > end - start
+                     for low, high in spans[max(0, position - 8):position])
+        if not inside:
+            kept.append(trigger)
+    return kept
 
 
 def _crosses_line(folded: Folded | None, start: int, end: int) -> bool:
