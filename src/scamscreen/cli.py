@@ -286,12 +286,16 @@ def model_card(
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for intervals.")] = 1000,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write here instead of printing.")] = None,
+    sets: Annotated[Path | None, typer.Option(
+        help="JSON written by bench/quality_sets.py (bands per labelled set and language)."
+    )] = None,
 ) -> None:
     """Write the model card from the shipped model and a fresh evaluation of it."""
     from scamscreen.modelcard import generate
 
     try:
-        card = generate(data, quality=quality, analyzers=analyzers, bootstrap=bootstrap)
+        card = generate(data, quality=quality, analyzers=analyzers, bootstrap=bootstrap,
+                        sets=sets)
     except ScamscreenError as error:
         fail(str(error))
     if output is None:
