@@ -28,7 +28,7 @@ from scamscreen.screener import Screener
 from scamscreen.training import read_labelled
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ("ads", "dev", "paraphrases", "holdout", "holdout2", "holdout-languages", "study")
+SETS = ("ads", "dev", "dev2", "paraphrases", "holdout", "holdout2", "holdout-languages", "study")
 BLIND = ("paraphrases", "holdout", "holdout2", "holdout-languages")
 # Real posts quoted in news and advisories (../shared, never copied here): read while writing
 # the lexicons, so a training set; its kinds map onto the samples' three.

@@ -340,6 +340,7 @@ _SET_NOTES = {
     "ads": "the samples the catalogue was written against, which the model also trained on "
            "(an upper bound, not a measure)",
     "dev": "written blind, then used to tune lexicons and flags (training data now)",
+    "dev2": "a second set written blind, then used to tune (training data now)",
     "paraphrases": "blind rewrites of every scam sample, never used to tune",
     "holdout": "blind hold-out, never used to tune",
     "holdout2": "a second blind hold-out (a quarter of it one- or two-line posts), never used "
