@@ -6,7 +6,9 @@ shared="${SHARED:-../shared}"
 python="${PYTHON:-.venv/bin/python}"
 "$python" bench/quality.py --data "$shared/data/emscad_train.csv" \
   --output bench/results/quality.json || echo "quality bar not met (see above); card records it"
+"$python" bench/quality_sets.py --json bench/results/quality_sets.json
 analyzers=()
 [[ -f bench/results/analyzers.json ]] && analyzers=(--analyzers bench/results/analyzers.json)
 "$python" -m scamscreen model-card --data "$shared/data/emscad_train.csv" \
-  --quality bench/results/quality.json "${analyzers[@]}" --bootstrap 1000 -o models/MODEL_CARD.md
+  --quality bench/results/quality.json --sets bench/results/quality_sets.json \
+  "${analyzers[@]}" --bootstrap 1000 -o models/MODEL_CARD.md

@@ -92,7 +92,7 @@ SCOPES = [
     ("en", "You cannot work on a tourist visa.", "tourist_visa", NEGATED),
     ("en", "Beware of ads promising high salary abroad.", "high_pay", WARNING),
     ("en", "If anyone asks you to pay a placement fee, report them.", "fee", HYPOTHETICAL),
-    ("en", "No need to go through POEA", "labour_agency", NEGATED),
+    ("en", "You do not need a POEA clearance", "labour_agency", NEGATED),
 ]
 
 

@@ -72,7 +72,8 @@ def test_english_is_the_fallback_for_anything_untranslated() -> None:
 @pytest.mark.parametrize(("tag", "language"), [
     ("zh_TW.UTF-8", "zh-Hant"), ("zh-HK", "zh-Hant"), ("zh_CN.UTF-8", "zh-Hans"),
     ("th_TH.UTF-8", "th"), ("vi_VN", "vi"),
-    ("ja_JP.UTF-8", "ja"), ("C.UTF-8", "en"),
+    ("ja_JP.UTF-8", "ja"), ("id_ID.UTF-8", "id"), ("fil_PH.UTF-8", "tl"), ("tl_PH", "tl"),
+    ("ko_KR.UTF-8", "ko"), ("C.UTF-8", "en"),
     ("POSIX", "en"), ("en_GB.UTF-8", "en"), ("zh-Hant", "zh-Hant"), ("de_DE", None)])
 def test_locale_names_map_to_shipped_languages(tag: str, language: str | None) -> None:
     assert normalise_language(tag) == language

@@ -360,16 +360,18 @@ def run_batch(
     keep_top: int = 0,
     on_result: Any = None,
     pool: WorkerPool | None = None,
+    language: str = "en",
 ) -> tuple[BatchSummary, list[BatchResult]]:
     """Screen every record of ``source`` (``io.readers.open_input``) and write one row per
     record to ``output`` ("-" for standard output, None for no file). Returns the summary and
-    the ``keep_top`` highest-scoring results. The file appears only once complete."""
+    the ``keep_top`` highest-scoring results. The file appears only once complete. ``language``
+    is that of an .xlsx output's band names, flag titles and reasons."""
     import heapq
     import sys
 
-    from scamscreen.io.writers import RowFormatter, SortedSpool, atomic_output
+    from scamscreen.io.writers import SortedSpool, make_formatter, row_sink
 
-    formatter = RowFormatter(fmt, source.columns)
+    formatter = make_formatter(fmt, source.columns, source.text_columns, language)
     summary = BatchSummary()
     top: list[tuple[tuple[Any, ...], int, BatchResult]] = []
     results = screen_batch(source.records, settings=settings, jobs=jobs,
@@ -403,8 +405,8 @@ def run_batch(
         consume(sys.stdout.write)
         sys.stdout.flush()
     else:
-        with atomic_output(Path(output)) as handle:
-            handle.write(formatter.header())
-            consume(handle.write)
+        with row_sink(Path(output), formatter) as write:
+            write(formatter.header())
+            consume(write)
     best = [result for _, _, result in sorted(top, key=lambda e: e[0], reverse=True)]
     return summary, best

@@ -90,10 +90,14 @@ class ConceptRule:
     slots: tuple[tuple[str, ...], ...]
     window: int = 60
     unless: tuple[str, ...] = ()
+    # concepts whose plain occurrence within ``window`` of the matched words stops the rule
+    # ("payment via GCash" is a fee paid to a wallet, "salary payment via GCash" is not)
+    unless_near: tuple[str, ...] = ()
 
     def concepts(self) -> set[str]:
         """Every concept named ("!fee", a negated fee, names "fee")."""
-        return {name.lstrip("!") for slot in self.slots for name in slot} | set(self.unless)
+        return ({name.lstrip("!") for slot in self.slots for name in slot} | set(self.unless)
+                | set(self.unless_near))
 
 
 @dataclass(frozen=True)
@@ -288,8 +292,9 @@ def _parse_contact_rule(data: Any, where: str) -> ContactRule | None:
 
 
 def _parse_concept_rule(data: Any, where: str) -> ConceptRule:
-    if not isinstance(data, dict) or set(data) - {"all", "window", "unless"}:
-        raise CatalogueError(f"{where}: a [[concept]] rule takes only all, window and unless")
+    if not isinstance(data, dict) or set(data) - {"all", "window", "unless", "unless_near"}:
+        raise CatalogueError(f"{where}: a [[concept]] rule takes only all, window, unless and "
+                             "unless_near")
     raw_slots = data.get("all")
     if not isinstance(raw_slots, list) or not raw_slots:
         raise CatalogueError(f"{where}: 'all' must list at least one concept (or list of them)")
@@ -297,7 +302,8 @@ def _parse_concept_rule(data: Any, where: str) -> ConceptRule:
     window = data.get("window", 60)
     if not isinstance(window, int) or window < 0:
         raise CatalogueError(f"{where}: window must be a whole number of characters (0: any)")
-    return ConceptRule(slots, window, _strings(data.get("unless", []), f"{where} unless"))
+    return ConceptRule(slots, window, _strings(data.get("unless", []), f"{where} unless"),
+                       _strings(data.get("unless_near", []), f"{where} unless_near"))
 
 
 def _regex_options() -> Any:

@@ -292,12 +292,16 @@ def model_card(
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for intervals.")] = 1000,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write here instead of printing.")] = None,
+    sets: Annotated[Path | None, typer.Option(
+        help="JSON written by bench/quality_sets.py (bands per labelled set and language)."
+    )] = None,
 ) -> None:
     """Write the model card from the shipped model and a fresh evaluation of it."""
     from scamscreen.modelcard import generate
 
     try:
-        card = generate(data, quality=quality, analyzers=analyzers, bootstrap=bootstrap)
+        card = generate(data, quality=quality, analyzers=analyzers, bootstrap=bootstrap,
+                        sets=sets)
     except ScamscreenError as error:
         fail(str(error))
     if output is None:
@@ -412,19 +416,30 @@ def report(
     console.print(f"wrote {output} ({len(results):,} ads)")
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n"
+             "  scamscreen batch leads.csv -o screened.csv\n\n"
+             "  scamscreen batch leads.xlsx --sheet Facebook -o screened.xlsx --lang zh-Hant\n\n"
+             "  scamscreen batch ads.jsonl --text-column body --report triage.html")
 def batch(
     input_path: Annotated[str, typer.Argument(
-        metavar="INPUT", help="CSV/TSV, JSON Lines, plain text (ads separated by a '---' line "
-        "or two blank lines), a folder of .txt files, or - for standard input.")],
+        metavar="INPUT", help="CSV/TSV, JSON Lines, an Excel workbook (.xlsx), plain text (ads "
+        "separated by a '---' line or two blank lines), a folder of .txt files, or - for "
+        "standard input.")],
     output: Annotated[str | None, typer.Option(
-        "--output", "-o", help="Write every row here (.csv or .jsonl; - for standard output). "
+        "--output", "-o", help="Write every row here (.csv, .jsonl or .xlsx; - for standard "
+        "output). An .xlsx has coloured bands, flag titles in the --lang language, a filter and "
+        "a frozen header. "
         "Written to a temporary file and renamed when complete, so an interrupted run never "
         "leaves a truncated file. Without it, a table of the top rows is shown.")] = None,
     output_format: Annotated[str | None, typer.Option(
-        "--format", help="csv or jsonl (default: from the output's extension, else csv).")] = None,
+        "--format", help="csv, jsonl or xlsx (default: from the output's extension, else "
+        "csv).")] = None,
     input_format: Annotated[str | None, typer.Option(
-        help="csv, tsv, jsonl, text or dir (default: from the name, else the content).")] = None,
+        help="csv, tsv, jsonl, xlsx, text or dir (default: from the name, else the "
+        "content).")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        help="The sheet of an .xlsx workbook to read (default: every sheet, with a 'sheet' "
+        "column saying where each row came from).")] = None,
     text_column: Annotated[list[str] | None, typer.Option(
         help="Column or key holding the text; repeat to join several (default: the first of "
         "text, description, ad, body, content ...).")] = None,
@@ -476,11 +491,17 @@ def batch(
         fail("--jobs must be 1 or more")
     if output not in (None, "-") and Path(output).is_dir():
         fail(f"{output} is a directory; give a file name")
+    if output == "-" and output_format == "xlsx":
+        fail("an .xlsx workbook cannot go to standard output; give -o FILE.xlsx")
     settings = ScreenerSettings(prior, model, trust_model, not no_model)
     language = _language(lang)
     if engine not in ("local", "dask"):
         fail(f"--engine must be local or dask, not '{engine}'")
     if engine == "dask":
+        if sheet is not None or pick_format(output, output_format) == "xlsx" or \
+                input_format == "xlsx" or Path(input_path).suffix.lower() in (".xlsx", ".xlsm"):
+            fail("--engine dask reads and writes CSV and JSON Lines; use the local engine for "
+                 ".xlsx")
         _batch_on_dask(input_path, output, output_dir, settings, quiet=quiet,
                        input_format=input_format, encoding=encoding, delimiter=delimiter,
                        text_columns=text_column or (), id_column=id_column,
@@ -500,7 +521,8 @@ def batch(
                      encoding=encoding, delimiter=delimiter, text_columns=text_column or (),
                      id_column=id_column, fmt=pick_format(output, output_format),
                      sort=sort == "score", jobs=workers, top=top, link_ads=link_ads,
-                     report_path=report_path, language=language, no_color=no_color)
+                     report_path=report_path, language=language, no_color=no_color,
+                     sheet=sheet)
 
 
 def _worth_starting_workers(input_path: str) -> bool:
@@ -517,7 +539,7 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
                  encoding: str | None, delimiter: str | None, text_columns: Sequence[str],
                  id_column: str | None, fmt: str, sort: bool, jobs: int, top: int,
                  link_ads: bool, report_path: Path | None, language: str = "en",
-                 no_color: bool = False) -> None:
+                 no_color: bool = False, sheet: str | None = None) -> None:
     from scamscreen.batch import run_batch
     from scamscreen.io.readers import open_input
 
@@ -525,7 +547,7 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
         settings.validate()  # a bad model or prior stops here, before any work
         source = open_input(input_path, input_format=input_format, encoding=encoding,
                             delimiter=delimiter, text_columns=text_columns,
-                            id_column=id_column)
+                            id_column=id_column, sheet=sheet)
     except ScamscreenError as error:
         fail(str(error))
     errors = Console(stderr=True, highlight=False)
@@ -533,7 +555,7 @@ def _batch_local(input_path: str, output: str | None, settings: ScreenerSettings
         for note in source.notes:
             errors.print(f"[dim]{note}[/]")
     run = {"fmt": fmt, "sort": sort, "settings": settings, "jobs": jobs,
-           "keep_top": top if output is None else 0, "pool": pool}
+           "keep_top": top if output is None else 0, "pool": pool, "language": language}
     if link_ads or report_path is not None:
         _batch_link_report(source, output, run, link_ads, report_path, quiet, errors, language)
         return

@@ -57,7 +57,9 @@ _SCOPE_CHARS = {NEGATED: 32, HYPOTHETICAL: 120, WARNING: 160}
 _SCOPE_CHARS_UNSPACED = {NEGATED: 8, HYPOTHETICAL: 40, WARNING: 60}
 # A negation ends at any punctuation (a list of bullet points is a list of separate claims);
 # a warning or a hypothetical ends only where a sentence does.
-_SENTENCE_END = frozenset(".!?;。！？；\n|•●▪◆■★☆✅✔✓❌➡👉📌🔥💰💵")
+# Sentence ends of the catalogue's scripts: the danda (Hindi, Nepali, Bengali), Urdu's and
+# Arabic's full stop and question mark, Amharic's, Burmese's, Khmer's and Lao's.
+_SENTENCE_END = frozenset(".!?;。！？；\n|•●▪◆■★☆✅✔✓❌➡👉📌🔥💰💵।॥۔؟።၊။។៕")
 # Scripts written without spaces between words: their terms match on characters, and a space
 # there separates phrases, which ends a negation's scope.
 _UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x9FFF),
@@ -170,15 +172,72 @@ def parse_lexicon(data: Mapping[str, Any], where: str) -> Lexicon:
                    flag_examples)
 
 
-@dataclass(frozen=True)
 class ConceptIndex:
-    """Where each concept occurs in one folded text, and the text's modifier triggers."""
+    """Where each concept occurs in one folded text, and the text's modifier triggers. An
+    occurrence's modifiers are worked out when its concept is first asked for: most concepts
+    of an advert belong to no rule that can fire."""
 
-    occurrences: Mapping[str, tuple[Occurrence, ...]]
-    text: str = ""
-    triggers: tuple[tuple[int, int, int, bool], ...] = ()  # start, end, modifier bit, forward
-    folded: Folded | None = None  # for the input's line breaks, which folding made spaces
-    votes: Mapping[str, int] = field(default_factory=dict)  # function words per language
+    __slots__ = ("_raw", "_resolved", "text", "triggers", "folded", "votes")
+
+    def __init__(self, raw: Mapping[str, list[Occurrence]], text: str = "",
+                 triggers: tuple[tuple[int, int, int, bool], ...] = (),
+                 folded: Folded | None = None, votes: Mapping[str, int] | None = None) -> None:
+        self._raw = raw
+        self._resolved: dict[str, tuple[Occurrence, ...]] = {}
+        self.text = text
+        self.triggers = triggers  # start, end, modifier bit, forward; sorted
+        self.folded = folded  # for the input's line breaks, which folding made spaces
+        self.votes = votes or {}  # function words per language
+
+    def present(self) -> Iterable[str]:
+        """The concepts that occur at all, with or without modifiers."""
+        return self._raw.keys()
+
+    def raw(self) -> Mapping[str, list[Occurrence]]:
+        """Occurrences before their modifiers are worked out (positions and languages)."""
+        return self._raw
+
+    @property
+    def occurrences(self) -> Mapping[str, tuple[Occurrence, ...]]:
+        return {concept: self.get(concept) for concept in self._raw}
+
+    def get(self, concept: str) -> tuple[Occurrence, ...]:
+        found = self._resolved.get(concept)
+        if found is None:
+            raw = self._raw.get(concept, ())
+            if self.triggers and raw:
+                triggers = list(self.triggers)
+                found = tuple(_with_modifiers(o, self.text, triggers, self.folded) for o in raw)
+            else:
+                found = tuple(raw)
+            self._resolved[concept] = found
+        return found
+
+    def plain(self, concept: str) -> tuple[Occurrence, ...]:
+        return tuple(o for o in self.get(concept) if not o.modifiers)
+
+    def negated_itself(self, concept: str) -> tuple[Occurrence, ...]:
+        """Occurrences negated by a trigger with no other concept between the two: "no need
+        to go through POEA" negates POEA; in "بدون رسوم وبترخيص من وزارة العمل" (no fees,
+        licensed by the ministry) the negation is the fees'."""
+        negated = [o for o in self.get(concept) if o.modifiers == NEGATED]
+        if not negated:
+            return ()
+        others = sorted((o.start, o.end) for occurrences in self._raw.values()
+                        for o in occurrences if o.concept != concept)
+        kept = []
+        for occurrence in negated:
+            for start, end, modifier, forward in self.triggers:
+                if modifier != NEGATED:
+                    continue
+                low, high = (end, occurrence.start) if forward else (occurrence.end, start)
+                if low > high or high - low > _SCOPE_CHARS[NEGATED]:
+                    continue
+                if not any(low <= other_start and other_end <= high
+                           for other_start, other_end in others):
+                    kept.append(occurrence)
+                    break
+        return tuple(kept)
 
     def modifiers_of(self, start: int, end: int, wanted: int) -> int:
         """The modifiers among ``wanted`` whose scope covers folded ``text[start:end]``: for
@@ -188,15 +247,6 @@ class ConceptIndex:
         triggers = [t for t in self.triggers if t[2] & wanted]
         return _with_modifiers(Occurrence("", start, end, ""), self.text, triggers,
                                self.folded).modifiers
-
-    def plain(self, concept: str) -> tuple[Occurrence, ...]:
-        found = self.occurrences.get(concept)
-        if not found:
-            return ()
-        return tuple(o for o in found if not o.modifiers)
-
-    def get(self, concept: str) -> tuple[Occurrence, ...]:
-        return self.occurrences.get(concept, ())
 
 
 _EMPTY = ConceptIndex({})
@@ -371,6 +421,7 @@ class ConceptFinder:
             return _EMPTY
         found: list[Occurrence] = []
         triggers: list[tuple[int, int, int, bool]] = []  # start, end, modifier bit, forward
+        trigger_languages: list[str] = []
         length = len(text)
         table = self._table
         for end_index, number in self._matches(text):
@@ -393,21 +444,88 @@ class ConceptFinder:
                 if concept[0] == "~":
                     modifier, direction = concept[1:].split(".")
                     triggers.append((start, match_end, MODIFIERS[modifier], direction == "pre"))
+                    trigger_languages.append(language)
                 else:
                     found.append(Occurrence(concept, start, match_end, language))
-        found.extend(_money(text, found))
         votes = self._votes(text)
+        found = _in_the_advert_languages(found, text, votes)
+        triggers = _triggers_of_the_advert(triggers, trigger_languages, found, text, votes)
+        triggers = _outside_terms(triggers, found)
+        found.extend(_money(text, found))
         if not found and not triggers and not votes:
             return _EMPTY
         source = folded if isinstance(folded, Folded) else None
-        if triggers and found:
-            triggers.sort()
-            found = [_with_modifiers(o, text, triggers, source) for o in found]
+        triggers.sort()
         grouped: dict[str, list[Occurrence]] = {}
+        last: dict[str, tuple[int, int]] = {}
         for occurrence in sorted(found, key=lambda o: (o.start, -o.end)):
+            span = (occurrence.start, occurrence.end)
+            if last.get(occurrence.concept) == span:
+                continue  # the same words in two lexicons ("費用" in both Chinese ones)
+            last[occurrence.concept] = span
             grouped.setdefault(occurrence.concept, []).append(occurrence)
-        return ConceptIndex({name: tuple(items) for name, items in grouped.items()}, text,
-                            tuple(triggers), source, votes)
+        return ConceptIndex(grouped, text, tuple(triggers), source, votes)
+
+
+# Function words it takes before other Latin-script lexicons are set aside ("via", "can" and
+# "ban" are words in several languages; a line or two of text shows too few).
+_DECISIVE_VOTES = 4
+# Lexicons whose words are everywhere: English is mixed into posts in every language.
+_ALWAYS = frozenset({"en", "any"})
+
+
+def _latin(char: str) -> bool:
+    code = ord(char)
+    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+
+
+def _in_the_advert_languages(found: list[Occurrence], text: str, votes: Mapping[str, int]
+                             ) -> list[Occurrence]:
+    """Latin-script words of a lexicon whose language the advert's function words do not show
+    are dropped: Swahili "ada" (a fee) is Indonesian "ada" (there is). Without votes (a line
+    or two), every lexicon counts; in other scripts the script itself tells the language."""
+    top = max(votes.values(), default=0)
+    if top < _DECISIVE_VOTES:
+        return found
+    allowed = _ALWAYS | {lang for lang, count in votes.items() if count * 4 >= top}
+    return [o for o in found if o.language in allowed or not _latin(text[o.start])]
+
+
+def _triggers_of_the_advert(triggers: list[tuple[int, int, int, bool]], languages: list[str],
+                            found: list[Occurrence], text: str, votes: Mapping[str, int]
+                            ) -> list[tuple[int, int, int, bool]]:
+    """Latin-script triggers of the languages the advert is written in only: English "no" is
+    Portuguese "in the", Vietnamese "ko" is Tagalog "my". The advert's languages are those its
+    function words show or, in a line or two, those whose terms it holds."""
+    if not triggers:
+        return triggers
+    top = max(votes.values(), default=0)
+    if top >= _DECISIVE_VOTES:
+        allowed = {lang for lang, count in votes.items() if count * 4 >= top}
+    else:
+        allowed = {o.language for o in found} | set(votes)
+    allowed.add("any")
+    return [trigger for trigger, language in zip(triggers, languages, strict=True)
+            if language in allowed or not _latin(text[trigger[0]])]
+
+
+def _outside_terms(triggers: list[tuple[int, int, int, bool]], found: list[Occurrence]
+                   ) -> list[tuple[int, int, int, bool]]:
+    """Triggers that are not part of a longer term: the "no" of "no experience" is a word of
+    that phrase, not a negation of what follows ("no experience high salary")."""
+    if not triggers or not found:
+        return triggers
+    spans = sorted((o.start, o.end) for o in found)
+    starts = [start for start, _ in spans]
+    kept = []
+    for trigger in triggers:
+        start, end = trigger[0], trigger[1]
+        position = bisect_left(starts, start + 1)
+        inside = any(low <= start and end <= high and high - low > end - start
+                     for low, high in spans[max(0, position - 8):position])
+        if not inside:
+            kept.append(trigger)
+    return kept
 
 
 def _crosses_line(folded: Folded | None, start: int, end: int) -> bool:

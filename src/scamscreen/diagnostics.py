@@ -298,8 +298,15 @@ class Diagnostics:
             f"100/(1+e^{-assessment.total:.2f}) = "
             f"{100 / (1 + math.exp(-assessment.total)):.1f} ≈ ")
         body.append(str(assessment.score), style="bold")
-        return wrap(self.console, Text(f"{t('score.heading')}: ", style="bold"), body,
-                    self.width, indent=len(INDENT))
+        lines = wrap(self.console, Text(f"{t('score.heading')}: ", style="bold"), body,
+                     self.width, indent=len(INDENT))
+        language = assessment.language
+        if language is not None and language.shares:
+            # The detected language, and any other the advert mixes in (Taglish, Chinglish).
+            shown = ", ".join(f"{lang} {share:.0%}" for lang, share in language.shares.items()
+                              if share >= 0.05)
+            lines.append(Text(f"{t('score.language')}: ", style="bold") + Text(shown))
+        return lines
 
     def assessment(self, assessment: Assessment, explain: bool = False) -> None:
         """The whole diagnostic for one advert."""

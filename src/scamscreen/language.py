@@ -39,7 +39,8 @@ _SCRIPT_LANGUAGE = {
 # Scripts several catalogue languages share, and the language to assume without other votes.
 _SHARED_SCRIPT = {"Devanagari": ("hi", ("hi", "ne")), "Arabic": ("ar", ("ar", "ur")),
                   "Han": ("zh-Hant", ("zh-Hant", "zh-Hans")),
-                  "Latin": ("en", ("en", "id", "tl", "vi", "pt", "es", "sw"))}
+                  # romanised Hindi, Urdu and Nepali (Hinglish, Roman Urdu) too
+                  "Latin": ("en", ("en", "id", "tl", "vi", "pt", "es", "sw", "hi", "ur", "ne"))}
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _LATIN_LETTERS = re.compile(r"[a-z]{2,}")
 # Letters only Urdu (not Arabic) uses; letters only Vietnamese uses among Latin languages.
@@ -113,7 +114,7 @@ def detect(text: str, index: ConceptIndex | None = None) -> LanguageGuess:
     votes: Counter[str] = Counter()
     if index is not None:
         votes.update({lang: count * 3 for lang, count in index.votes.items()})
-        for occurrences in index.occurrences.values():
+        for occurrences in index.raw().values():
             for occurrence in occurrences:
                 if occurrence.language not in ("any", ""):
                     votes[occurrence.language] += occurrence.end - occurrence.start

@@ -43,6 +43,7 @@ class CardInputs:
     quality: Mapping[str, Any] | None = None
     analyzers: Mapping[str, Any] | None = None
     generated: str = ""
+    sets: Mapping[str, Any] | None = None
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -294,6 +295,10 @@ def render_card(inputs: CardInputs) -> str:
         "",
         *_quality_section(inputs.quality, held.catalogue_sha256 or ""),
         "",
+        "## Every labelled set, per language",
+        "",
+        *_sets_section(inputs.sets),
+        "",
         "## Flags and their measured lift",
         "",
         "Lift = (share of scams among the ads a flag fired on) / (share of scams in the file); "
@@ -331,6 +336,52 @@ def render_card(inputs: CardInputs) -> str:
     return "\n".join(lines)
 
 
+_SET_NOTES = {
+    "ads": "the samples the catalogue was written against, which the model also trained on "
+           "(an upper bound, not a measure)",
+    "dev": "written blind, then used to tune lexicons and flags (training data now)",
+    "dev2": "a second set written blind, then used to tune (training data now)",
+    "paraphrases": "blind rewrites of every scam sample, never used to tune",
+    "holdout": "blind hold-out, never used to tune",
+    "holdout2": "a second blind hold-out (a quarter of it one- or two-line posts), never used "
+                "to tune",
+    "holdout-languages": "blind hold-out in the 18 languages added with their lexicons, never "
+                         "used to tune",
+    "study": "real posts quoted in news and advisories (../shared), read while writing the "
+             "lexicons",
+}
+
+
+def _share(pair: list[int]) -> str:
+    hits, total = pair
+    return f"{hits}/{total} ({hits / total:.0%})" if total else "–"
+
+
+def _sets_section(sets: Mapping[str, Any] | None) -> list[str]:
+    """The table of ``bench/quality_sets.py``: bands per set and language."""
+    if not sets:
+        return ["Not measured for this card: run `bench/quality_sets.py --json FILE` and pass "
+                "`--sets FILE`."]
+    lines = [f"Measured by `{sets.get('command', 'bench/quality_sets.py')}` with the shipped "
+             "model. Recruitment adverts should be `high`, job scams `high` or `medium`, "
+             "look-alikes not `high`; the last column is the classifier's mean points on "
+             "look-alikes (near zero or below in a language it barely knows)."]
+    for name, report in sets.get("sets", {}).items():
+        lines += ["", f"**{name}** — {_SET_NOTES.get(name, '')}", "",
+                  "| language | adverts | ROC-AUC | recruitment `high` | job scams `high`/`medium` "
+                  "| look-alikes `high` | classifier points (look-alikes) |",
+                  "|---|---|---|---|---|---|---|"]
+        for lang, figures in report.items():
+            points = figures.get("lookalike_classifier_points")
+            lines.append(
+                f"| {lang} | {figures['rows']} | {_f(figures['roc_auc'])} | "
+                f"{_share(figures['recruitment_high'])} | "
+                f"{_share(figures['job_scam_high_or_medium'])} | "
+                f"{_share(figures['lookalike_high'])} | "
+                f"{'–' if points is None else f'{points:+.2f}'} |")
+    return lines
+
+
 def _read_json(path: Path | None) -> dict[str, Any] | None:
     if path is None:
         return None
@@ -345,7 +396,7 @@ def is_natural_rate(row: Any) -> bool:
 
 
 def generate(data: Path, *, quality: Path | None = None, analyzers: Path | None = None,
-             bootstrap: int = 1000, seed: int = 20261125) -> str:
+             bootstrap: int = 1000, seed: int = 20261125, sets: Path | None = None) -> str:
     """Evaluate the shipped model on its held-out rows of ``data`` and render the card."""
     from scamscreen.evaluate import evaluate_file
     from scamscreen.screener import Screener
@@ -357,4 +408,5 @@ def generate(data: Path, *, quality: Path | None = None, analyzers: Path | None 
     fair = evaluate_file(data, Screener(prior=held.prevalence), ids_from_model=True)
     assert screener.model is not None
     return render_card(CardInputs(screener.model, screener.catalogue, held, natural, fair,
-                                  _read_json(quality), _read_json(analyzers)))
+                                  _read_json(quality), _read_json(analyzers),
+                                  sets=_read_json(sets)))

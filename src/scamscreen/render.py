@@ -52,7 +52,20 @@ def render_flag(console: Console, flag: Flag, catalogue: Catalogue) -> None:
         lines.append("\nFires when all of these have fired\n", style="bold")
         lines.append(" + ".join(flag.requires) + "\n")
     else:
-        lines.append("\nPatterns (RE2, on folded text)\n", style="bold")
+        if flag.concept_rules:
+            lines.append("\nConcepts that must occur together (lexicons in "
+                         "flags/lexicons/)\n", style="bold")
+            for rule in flag.concept_rules:
+                slots = " + ".join(slot[0] if len(slot) == 1 else "(" + " | ".join(slot) + ")"
+                                   for slot in rule.slots)
+                reach = "anywhere in the advert" if rule.window == 0 else \
+                    f"within {rule.window} characters"
+                unless = f", unless {', '.join(rule.unless)}" if rule.unless else ""
+                lines.append(f"  {slots}  ", style="cyan")
+                lines.append(f"{reach}{unless}\n")
+            lines.append(f"  languages: {', '.join(flag.concept_languages)}\n")
+        if any(flag.patterns.values()):
+            lines.append("\nPatterns (RE2, on folded text)\n", style="bold")
         for language, patterns in flag.patterns.items():
             for pattern in patterns:
                 lines.append(f"  [{language}] ", style="cyan")

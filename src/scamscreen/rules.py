@@ -13,10 +13,9 @@ from typing import Any
 
 import re2
 
-from scamscreen.catalogue import MITIGATION_GROUP, Catalogue, ContactRule, Flag
+from scamscreen.catalogue import MITIGATION_GROUP, Catalogue, ConceptRule, ContactRule, Flag
 from scamscreen.concepts import (
     HYPOTHETICAL,
-    NEGATED,
     WARNING,
     ConceptIndex,
     Occurrence,
@@ -400,10 +399,10 @@ def concept_hits(catalogue: Catalogue, folded: Folded,
         return []
     if index is None:
         index = catalogue.concept_finder.find(folded)
-    if not index.occurrences:
+    present = index.present()
+    if not present:
         return []
     hits = []
-    present = index.occurrences.keys()
     for flag_index in flags:
         flag = catalogue.flags[flag_index]
         for rule in flag.concept_rules:
@@ -415,7 +414,7 @@ def concept_hits(catalogue: Catalogue, folded: Folded,
             slots = [tuple(sorted((o for name in slot for o in _slot_occurrences(index, name)),
                                   key=lambda o: o.start)) for slot in rule.slots]
             group = nearest_group(slots, rule.window)
-            if group is None:
+            if group is None or _vetoed_near(index, rule, group):
                 continue
             evidence = []
             for occurrence in group[:MAX_EVIDENCE_PER_FLAG]:
@@ -466,11 +465,23 @@ def _folded_span(folded: Folded, evidence: Evidence) -> tuple[int, int]:
     return position, position + len(needle)
 
 
+def _vetoed_near(index: ConceptIndex, rule: ConceptRule, group: tuple[Occurrence, ...]) -> bool:
+    if not rule.unless_near:
+        return False
+    reach = rule.window or 60
+    low, high = group[0].start - reach, max(o.end for o in group) + reach
+    # A word of the match itself ("paga" is a payment and a wage) does not veto it.
+    own = [(o.start, o.end) for o in group]
+    return any(low <= o.start and o.end <= high
+               and not any(o.start < end and start < o.end for start, end in own)
+               for name in rule.unless_near for o in index.plain(name))
+
+
 def _slot_occurrences(index: ConceptIndex, name: str) -> tuple[Occurrence, ...]:
     """A slot's plain occurrences of a concept, or with "!concept" its negated ones only
     ("no need to go through POEA", "without exit clearance")."""
     if name.startswith("!"):
-        return tuple(o for o in index.get(name[1:]) if o.modifiers == NEGATED)
+        return index.negated_itself(name[1:])
     return index.plain(name)
 
 

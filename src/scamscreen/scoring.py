@@ -13,8 +13,8 @@ Everything lives in one additive log-odds space:
 - The classifier's points are its log-odds minus those of its training prevalence (the evidence
   it adds beyond the base rate), times ``classifier_scale``, bounded smoothly within
   ``CLASSIFIER_POINTS_RANGE`` (see ``bound_classifier_points``) so that it can neither veto
-  strong rule evidence nor carry an ad into "high" alone, and scaled down on very short text
-  (``length_weight``).
+  strong rule evidence nor carry an ad into "high" alone, scaled down on very short text
+  (``length_weight``) and on text in languages it never learnt (``language_weight``).
 - Mitigating flags (group ``mitigation``: the ad reads as a warning about scams, or names a
   licensed employer and a formal process) carry negative points, capped like any group.
 The score never falls when a red flag is added and never rises when a mitigating one is.
@@ -154,6 +154,7 @@ class ClassifierResult:
     points: float
     raw_points: float
     prediction: Prediction | None
+    language_weight: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         prediction = self.prediction
@@ -162,6 +163,7 @@ class ClassifierResult:
             "points": round(self.points, 3),
             "raw_points": round(self.raw_points, 3),
             "length_weight": round(length_weight(prediction), 3) if prediction else 1.0,
+            "language_weight": round(self.language_weight, 3),
             "terms_up": [t.to_dict() for t in prediction.terms_up] if prediction else [],
             "terms_down": [t.to_dict() for t in prediction.terms_down] if prediction else [],
         }
@@ -260,6 +262,20 @@ def bound_classifier_points(raw: float) -> float:
     return bound * math.tanh(raw / bound)
 
 
+# The languages the shipped classifier learnt from (EMSCAD and the project's samples). On text in
+# any other language its words are mostly unknown or shared by accident (English and Portuguese
+# "salary"), and what it says is noise: its points count in proportion to the share of the
+# advert written in these (``language_weight``).
+CLASSIFIER_LANGUAGES = frozenset({"en", "zh-Hant", "zh-Hans", "th", "vi", "id"})
+
+
+def language_weight(language: LanguageGuess | None, known: frozenset[str]) -> float:
+    """The share of the advert in languages the classifier learnt (1 when unknown)."""
+    if language is None or not language.shares:
+        return 1.0
+    return min(1.0, sum(share for lang, share in language.shares.items() if lang in known))
+
+
 def length_weight(prediction: Prediction) -> float:
     """How much of the classifier's evidence to count, by how much text it had to go on."""
     if prediction.known_terms is None:
@@ -279,13 +295,16 @@ def combine(
     warnings: tuple[str, ...] = (),
     screened_length: int = 0,
     language: LanguageGuess | None = None,
+    classifier_languages: frozenset[str] = CLASSIFIER_LANGUAGES,
 ) -> Assessment:
     flags = award_points(catalogue, hits, calibration.rule_scale)
     classifier = None
     if prediction is not None:
         raw = (prediction.log_odds - logit(train_prevalence)) * calibration.classifier_scale
-        points = bound_classifier_points(raw) * length_weight(prediction)
-        classifier = ClassifierResult(prediction.probability, points, raw, prediction)
+        by_language = language_weight(language, classifier_languages)
+        points = bound_classifier_points(raw) * length_weight(prediction) * by_language
+        classifier = ClassifierResult(prediction.probability, points, raw, prediction,
+                                      by_language)
     base = calibration.base
     total = base + sum(f.points for f in flags) + (classifier.points if classifier else 0.0)
     score = round(100 * logistic(total))

@@ -13,7 +13,7 @@ from scamscreen.language import detect
 from scamscreen.model import TOP_TERMS, Prediction, TextModel, default_model
 from scamscreen.normalize import fold
 from scamscreen.rules import analyse_many, prepare_prefilter
-from scamscreen.scoring import Assessment, Calibration, combine
+from scamscreen.scoring import CLASSIFIER_LANGUAGES, Assessment, Calibration, combine
 
 # One advert is a few KB; 100,000 characters is far beyond any real ad. Longer input is
 # screened on this prefix, with a warning, so a pasted megabyte can neither hang nor blow up.
@@ -58,6 +58,8 @@ class Screener:
         if prior is not None and not 0 < prior < 1:
             raise InputError(PRIOR_RANGE_MESSAGE)
         self.calibration = calibration.with_prior(prior)
+        learnt = self.model.metadata.get("languages") if self.model else None
+        self.classifier_languages = frozenset(learnt) if learnt else CLASSIFIER_LANGUAGES
 
     def screen(self, text: str) -> Assessment:
         """Score one advert from 0 to 100, with every point explained.
@@ -110,7 +112,8 @@ class Screener:
             warnings = _length_warning(text)
             results[position] = combine(text, self.catalogue, hits[index], predictions[index],
                                         prevalence, self.calibration, contacts[index], warnings,
-                                        len(screened[index]), languages[index])
+                                        len(screened[index]), languages[index],
+                                        self.classifier_languages)
         return results  # type: ignore[return-value]  # every position is filled above
 
     def prepare_for_chunks(self) -> None:

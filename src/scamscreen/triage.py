@@ -17,7 +17,7 @@ from typing import Any
 from scamscreen.batch import BatchResult, BatchSummary, ScreenerSettings, _sort_key, screen_batch
 from scamscreen.errors import InputError
 from scamscreen.io.readers import Source
-from scamscreen.io.writers import CLASH_PREFIX, RowFormatter, atomic_output
+from scamscreen.io.writers import CLASH_PREFIX, make_formatter, row_sink
 from scamscreen.link import Linking, link_results
 from scamscreen.report import write_report
 
@@ -55,21 +55,21 @@ def screen_link_report(
     rows = [(result.id, _as_result(result)) for result in results]
     linking = link_results(rows) if link else None
     if output is not None:
-        _write(source, output, fmt, sort, results, linking)
+        _write(source, output, fmt, sort, results, linking, language)
     if report is not None:
         write_report(report, rows, linking, language=language)
     return summary, linking, results
 
 
 def _write(source: Source, output: Path | str, fmt: str, sort: bool,
-           results: list[BatchResult], linking: Linking | None) -> None:
+           results: list[BatchResult], linking: Linking | None, language: str = "en") -> None:
     columns = list(source.columns)
     cluster_column = None
     if linking is not None:
         cluster_column = CLUSTER_COLUMN if CLUSTER_COLUMN not in columns \
             else CLASH_PREFIX + CLUSTER_COLUMN
         columns.append(cluster_column)
-    formatter = RowFormatter(fmt, columns)
+    formatter = make_formatter(fmt, columns, source.text_columns, language)
     ordered = sorted(results, key=_sort_key) if sort else results
 
     def lines() -> Any:
@@ -85,5 +85,6 @@ def _write(source: Source, output: Path | str, fmt: str, sort: bool,
         sys.stdout.writelines(lines())
         sys.stdout.flush()
         return
-    with atomic_output(Path(output)) as handle:
-        handle.writelines(lines())
+    with row_sink(Path(output), formatter) as write:
+        for line in lines():
+            write(line)

@@ -29,7 +29,7 @@ from scamscreen.errors import ScamscreenError
 
 ENGLISH = "en"
 # Every language with a translation file; ``en`` is the source and needs none.
-SHIPPED = ("zh-Hant", "zh-Hans", "th", "vi", "ja")
+SHIPPED = ("zh-Hant", "zh-Hans", "th", "vi", "id", "tl", "ja", "ko")
 LANGUAGES = (ENGLISH, *SHIPPED)
 FLAG_FIELDS = ("title", "advice", "rationale")
 
@@ -65,6 +65,7 @@ UI: Mapping[str, str] = {
     "contact.domain": "website",
     "contact.handle": "handle",
     "score.heading": "score",
+    "score.language": "language",
     "score.base": "base",
     "score.prior": "prior",
     "score.flags": "flags",

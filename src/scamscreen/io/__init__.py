@@ -1,1 +1,2 @@
-"""Readers and writers for batch screening: CSV/TSV, JSON Lines, plain text, folders of .txt."""
+"""Readers and writers for batch screening: CSV/TSV, JSON Lines, .xlsx workbooks, plain
+text, folders of .txt."""

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from scamscreen.errors import InputError
 from scamscreen.textio import decode, detect_encoding, open_binary
 
-INPUT_FORMATS = ("csv", "tsv", "jsonl", "text", "dir")
+INPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx", "text", "dir")
 # Column or key names that hold an advert's text, tried in this order (case-insensitively).
 TEXT_COLUMN_CANDIDATES = ("text", "description", "ad", "advert", "ad_text", "body", "content",
                           "message", "post", "job_description")
@@ -38,7 +38,10 @@ MAX_FIELD_CHARS = 1 << 24
 # Files in an input folder larger than this are reported as oversized, without reading them.
 MAX_FILE_BYTES = 1 << 22
 SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "jsonl", ".txt": "text", ".text": "text"}
+                  ".ndjson": "jsonl", ".json": "jsonl", ".txt": "text", ".text": "text",
+                  ".xlsx": "xlsx", ".xlsm": "xlsx"}
+# A zip archive: of the formats read here, only an .xlsx workbook is one.
+ZIP_MAGIC = b"PK\x03\x04"
 # Undecodable bytes after the part the encoding was detected on become U+FFFD; counted here.
 _REPLACED = "scamscreen-count-replaced"
 _replaced_bytes = [0]
@@ -399,6 +402,8 @@ def detect_format(path: str, prefix: bytes) -> str:
     suffix = Path(path).suffix.lower() if path != "-" else ""
     if suffix in SUFFIX_FORMATS:
         return SUFFIX_FORMATS[suffix]
+    if prefix.startswith(ZIP_MAGIC):
+        return "xlsx"
     start = prefix.lstrip(codecs.BOM_UTF8).lstrip()
     if start.startswith(b"{") or start.startswith(b'"'):
         return "jsonl"
@@ -413,14 +418,17 @@ def detect_format(path: str, prefix: bytes) -> str:
 
 def open_input(path: str | Path, *, input_format: str | None = None, encoding: str | None = None,
                delimiter: str | None = None, text_columns: Sequence[str] = (),
-               id_column: str | None = None) -> Source:
+               id_column: str | None = None, sheet: str | None = None) -> Source:
     """Open ``path`` ("-" for standard input) and check it can be read, ready to stream its
-    records. Raises :class:`InputError` for anything that stops the whole input."""
+    records. ``sheet`` chooses one sheet of an .xlsx workbook (default: every sheet). Raises
+    :class:`InputError` for anything that stops the whole input."""
     path = str(path)
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise InputError(f"unknown input format '{input_format}' "
                          f"(one of {', '.join(INPUT_FORMATS)})")
     if path != "-" and Path(path).is_dir():
+        if sheet is not None:
+            raise InputError("--sheet goes with an .xlsx workbook, not a folder")
         if text_columns or id_column:
             raise InputError("a folder of .txt files has no columns: "
                              "drop --text-column and --id-column")
@@ -429,6 +437,16 @@ def open_input(path: str | Path, *, input_format: str | None = None, encoding: s
     prefix = _read_prefix(stream, path)
     chosen = input_format or detect_format(path, prefix)
     _replaced_bytes[0] = 0
+    if sheet is not None and chosen != "xlsx":
+        raise InputError(f"--sheet goes with an .xlsx workbook; {path} is read as {chosen}")
+    if chosen == "xlsx":
+        from scamscreen.io.xlsx import xlsx_source
+
+        data = prefix + stream.read() if path == "-" else None
+        if path != "-":
+            stream.close()
+        return xlsx_source(path, data=data, sheet=sheet, text_columns=text_columns,
+                           id_column=id_column)
     if chosen in ("csv", "tsv"):
         return _csv_source(path, stream, prefix, size, chosen, encoding, delimiter, text_columns,
                            id_column)

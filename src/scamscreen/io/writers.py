@@ -1,5 +1,5 @@
-"""Write batch results as CSV or JSON Lines: one row per input row, the original columns passed
-through, then the screening columns.
+"""Write batch results as CSV, JSON Lines or an .xlsx workbook (``io/xlsx.py``): one row per
+input row, the original columns passed through, then the screening columns.
 
 Output goes to a temporary file beside the target, renamed over it only once the last row is
 written (:func:`atomic_output`): an interrupted or failed run leaves the previous file, or none,
@@ -20,7 +20,7 @@ from typing import IO, Any
 from scamscreen.io.readers import Record
 from scamscreen.spreadsheet import safe_cell
 
-OUTPUT_FORMATS = ("csv", "jsonl")
+OUTPUT_FORMATS = ("csv", "jsonl", "xlsx")
 # The screening columns, after the id and the original columns.
 RESULT_COLUMNS = ("score", "band", "flags", "reason", "probability", "error")
 ID_COLUMN = "id"
@@ -33,9 +33,38 @@ DETAILS_KEY = "assessment"
 def output_format(path: str | None, explicit: str | None) -> str:
     if explicit:
         return explicit
-    if path and Path(path).suffix.lower() in (".jsonl", ".ndjson", ".json"):
+    suffix = Path(path).suffix.lower() if path else ""
+    if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
     return "csv"
+
+
+def make_formatter(fmt: str, columns: Sequence[str], text_columns: Sequence[str] = (),
+                   language: str = "en") -> Any:
+    """The formatter for ``fmt``: a :class:`RowFormatter`, or for .xlsx an ``XlsxFormatter``
+    whose band, flag titles and reasons are in ``language``."""
+    if fmt == "xlsx":
+        from scamscreen.i18n import translator
+        from scamscreen.io.xlsx import XlsxFormatter
+
+        return XlsxFormatter(columns, text_columns, translator(language))
+    return RowFormatter(fmt, columns)
+
+
+@contextlib.contextmanager
+def row_sink(path: Path, formatter: Any) -> Iterator[Callable[[str], Any]]:
+    """``write(row)`` for ``formatter``'s rows into a file that appears at ``path`` only when
+    the block completes: a text file, or a workbook for .xlsx."""
+    if formatter.format == "xlsx":
+        from scamscreen.io.xlsx import xlsx_output
+
+        with xlsx_output(path, formatter) as write:
+            yield write
+        return
+    with atomic_output(path) as handle:
+        yield handle.write
 
 
 def result_names(columns: Sequence[str]) -> dict[str, str]:
@@ -111,16 +140,15 @@ def _cell(value: Any) -> Any:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """A text file that appears at ``path`` only when the block completes; on any error or
-    interruption the temporary file is removed and ``path`` is left as it was."""
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed over it only when the block completes; on any
+    error or interruption the temporary file is removed and ``path`` is left as it was."""
     directory = path.parent if str(path.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        "w", encoding="utf-8", newline="", dir=directory, prefix=f".{path.name}.",
-        suffix=".partial", delete=False)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed at once, renamed on success
+        "wb", dir=directory, prefix=f".{path.name}.", suffix=".partial", delete=False)
+    handle.close()
     try:
-        with handle:
-            yield handle
+        yield Path(handle.name)
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(handle.name, 0o666 & ~mask)  # as a plain open() would create it
@@ -129,6 +157,13 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[IO[str]]:
+    """A text file that appears at ``path`` only when the block completes (``atomic_path``)."""
+    with atomic_path(path) as partial, partial.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
 
 
 class SortedSpool:
