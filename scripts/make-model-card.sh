@@ -4,7 +4,7 @@
 set -euo pipefail
 shared="${SHARED:-../shared}"
 python="${PYTHON:-.venv/bin/python}"
-"$python" bench/quality.py --data "$shared/data/emscad_train.csv" \
+"$python" bench/quality.py --shared "$shared/data" \
   --output bench/results/quality.json || echo "quality bar not met (see above); card records it"
 "$python" bench/quality_sets.py --json bench/results/quality_sets.json
 analyzers=()

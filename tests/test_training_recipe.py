@@ -51,21 +51,40 @@ def test_language_offsets_keep_an_all_legitimate_language_from_meaning_legitimat
     assert abs(offsets) < abs(plain) / 3
 
 
-def test_served_model_has_no_offsets_and_counts_unknown_words_as_no_evidence() -> None:
+def test_served_model_has_no_offsets_and_only_all_legitimate_groups_get_one() -> None:
     rows = read_labelled(SAMPLES) + _korean_legit(30)
     model = fit(rows, 4.0, recipe=Recipe())
     served = parse_model(serialize(model.to_payload()), "x")
     assert len(served.terms) == len(served.coef) == len(served.idf)
     assert not any(term.startswith(("lang:", "source:")) for term in served.terms)
-    assert set(model.metadata["language_offsets"]) == {"lang:id", "lang:ko", "lang:th",
-                                                       "lang:vi", "lang:zh-Hans", "lang:zh-Hant",
-                                                       "source:modern.csv"}
-    # Words it never saw: log-odds at the intercept, which is what train_prevalence stands for.
+    # Languages and files with scams keep their base rate in their words (issue 13's guard on
+    # the samples' recruitment points); only the all-legitimate ones get an offset.
+    assert set(model.metadata["language_offsets"]) == {"lang:ko", "source:modern.csv"}
+    # No intercept: an advert of words the model never saw has log-odds 0, and serving (which
+    # subtracts logit(train_prevalence) = logit(1/2) = 0) counts no evidence either way.
     prediction = served.predict("Ζητείται υπάλληλος γραφείου για πλήρη απασχόληση")
-    assert prediction.known_terms == 0
-    assert math.isclose(prediction.log_odds,
-                        math.log(served.train_prevalence / (1 - served.train_prevalence)),
-                        abs_tol=1e-4)
+    assert prediction.known_terms == 0 and served.train_prevalence == 0.5
+    assert math.isclose(prediction.log_odds, 0.0, abs_tol=1e-9)
+    samples = read_labelled(SAMPLES)  # the rows without offsets: the calibration's reference
+    share = sum(r.label for r in samples) / len(samples)
+    assert math.isclose(model.metadata["reference_prevalence"], share, abs_tol=1e-5)
+    every = Recipe(offsets_only_without_scams=False)
+    assert "lang:th" in fit(rows, 4.0, recipe=every).metadata["language_offsets"]
+    assert Recipe.from_mapping(Recipe().to_dict()) == Recipe()
+
+
+def test_train_takes_a_recipe_by_name_and_defaults_to_the_plain_one(tmp_path: Path) -> None:
+    output = tmp_path / "m.json"
+    bad = CliRunner().invoke(app, ["train", str(SAMPLES), "-o", str(output), "--recipe", "x"])
+    assert bad.exit_code == 2 and "--recipe is one of plain, scam-language" in bad.output
+    result = CliRunner().invoke(app, ["train", str(SAMPLES), "-o", str(output), "--c", "4"])
+    assert result.exit_code == 0, result.output
+    assert "recipe" not in json.loads(output.read_text(encoding="utf-8"))["metadata"]
+    result = CliRunner().invoke(app, ["train", str(SAMPLES), "-o", str(output), "--c", "4",
+                                      "--recipe", "scam-language"])
+    assert result.exit_code == 0, result.output
+    recipe = json.loads(output.read_text(encoding="utf-8"))["metadata"]["recipe"]
+    assert Recipe.from_mapping(recipe) == Recipe()
 
 
 def test_raked_weights_make_a_column_independent_of_the_label() -> None:

@@ -227,13 +227,20 @@ def train(
     ] = 20261125,
     c: Annotated[float | None, typer.Option("--c", help="Inverse regularisation strength "
                                              "(default: chosen by 5-fold CV).")] = None,
+    recipe: Annotated[str, typer.Option(
+        help="plain: every row as it is (the shipped model's recipe). scam-language: issue "
+        "13's recipe (offsets for all-legitimate languages and files, fitted and dropped at "
+        "serving; topical terms left out), see the model card.")] = "plain",
 ) -> None:
     """Train the TF-IDF classifier and write it as a data-only model file."""
-    from scamscreen.training import train_from_files
+    from scamscreen.training import RECIPES, train_from_files
 
+    if recipe not in RECIPES:
+        fail(f"--recipe is one of {', '.join(RECIPES)}, not '{recipe}'")
     try:
         report = train_from_files(data, output, text_column=text_column, label_column=label_column,
-                                  hold_out=hold_out or [], seed=seed, c=c)
+                                  hold_out=hold_out or [], seed=seed, c=c,
+                                  recipe=RECIPES[recipe])
     except ScamscreenError as error:
         fail(str(error))
     Console().print(report)

@@ -92,6 +92,36 @@ def _flag_rows(inputs: CardInputs) -> list[str]:
     return lines
 
 
+def _recipe_lines(meta: Mapping[str, Any]) -> list[str]:
+    """How the rows were used, and the data of issue 13 when the model trained on it."""
+    modern = any(source.get("file") == "legit_modern.csv" for source in meta.get("sources", []))
+    lines = []
+    if modern:
+        lines += [
+            "`legit_modern.csv` (beside the project, not in it): 4,706 legitimate adverts "
+            "posted 2018-2025, scraped by public repositories: TABA-DaJobA/Crawling (Wanted, "
+            "Korea, no licence stated), unikonkon/nodeJS_JobThai_Scraper (JobThai, MIT), "
+            "luca13224/IT_job_analysis (ITviec, MIT), 22021202-VU-VAN-HUY/pull_data_topcv "
+            "(TopCV, none stated), phamquochung279/crawl-topcv-jobs (TopCV, MIT), "
+            "dewantrishasree17-dev/linkedin-job-market-analysis-India (LinkedIn India, none "
+            "stated), PlayingNumbers/ds_salary_proj and eyowhite/Messy-dataset (Glassdoor US, "
+            "none stated), linpingyu/JobListings (Indeed California, none stated). The texts "
+            "belong to the employers who posted them.",
+            "",
+        ]
+    recipe = meta.get("recipe")
+    if recipe:
+        lines.append(f"Training recipe (issue 13, `--recipe scam-language`): {recipe}; offsets "
+                     f"fitted and dropped at serving: {meta.get('language_offsets')}.")
+    else:
+        lines.append("Training recipe: plain (every row weight 1, no offsets, every term). "
+                     "Issue 13's recipe (`scamscreen train --recipe scam-language`) is opt-in: "
+                     "no variant tried yet keeps the samples' recruitment points at today's "
+                     "while keeping ordinary adverts in an unseen language out of `medium`; "
+                     "see `bench/results/issue13-recipes.md`.")
+    return [*lines, ""]
+
+
 def _quality_section(quality: Mapping[str, Any] | None, catalogue_sha: str) -> list[str]:
     if not quality:
         return ["Not measured for this card: run `bench/quality.py` and pass `--quality`."]
@@ -117,6 +147,49 @@ def _quality_section(quality: Mapping[str, Any] | None, catalogue_sha: str) -> l
                 f": {', '.join(bar['lookalike_flagged'])}" if bar["lookalike_flagged"] else ""),
             f"- bar {'**met**' if bar['passed'] else '**not met**'}.",
         ]
+    if cv and cv.get("recruitment_points_by_lang_today"):
+        now, today = cv["recruitment_points_by_lang"], cv["recruitment_points_by_lang_today"]
+        lines += [
+            "- classifier points on recruitment ads, mean per language, cross-validated the same "
+            "way (today's recipe: EMSCAD and samples only, plain, C=32 -> this model's): "
+            + ", ".join(f"{lang} {today[lang] or 0:+.2f} -> {now.get(lang) or 0:+.2f}"
+                        for lang in sorted(today))
+            + "; guard (none lower) "
+            + ("**met**." if cv["recruitment_points_passed"] else "**not met**."),
+        ]
+    modern = quality.get("modern_loso")
+    if modern:
+        bars = modern["bars"]
+        lines += [
+            "",
+            f"**`legit_modern.csv`** ({modern['rows']} legitimate adverts, 2018-25; "
+            f"{modern.get('method', 'leave one source out')}): share in `medium` or `high` and "
+            f"in `high` (bars: at most {bars['medium_or_high']:.0%} and {bars['high']:.0%} per "
+            f"language and per source) {'**met**' if modern['passed'] else '**not met**'}.",
+            "",
+            "| group | adverts | medium or high | high | mean classifier points |",
+            "|---|---:|---:|---:|---:|",
+            *(f"| {g['group']} | {g['rows']} | {g['medium_or_high']:.1%} | {g['high']:.1%} | "
+              f"{g['classifier_points_legit'] or 0:+.2f} |"
+              for g in modern["by_lang"] + modern["by_source"]),
+        ]
+        unseen = modern.get("unseen_language")
+        if unseen:
+            lines.append(f"\nKorean adverts ({unseen['source']}), a language the model saw no "
+                         f"scam in: mean classifier points {unseen['classifier_points'] or 0:+.2f} "
+                         f"(bar: |mean| <= {unseen['bar']}).")
+    ablations = quality.get("ablations") or []
+    if ablations:
+        lines += ["", f"Ablations ({quality.get('ablations_date', '?')}, "
+                  "`bench/quality.py --ablations`), each trained and measured the same way:",
+                  "", "| variant | EMSCAD held-out ROC-AUC | recruitment points by language "
+                  "| legit_modern medium+ (worst group) |", "|---|---:|---|---:|"]
+    for variant in ablations:
+        points = variant.get("recruitment_points_by_lang") or {}
+        worst = variant.get("modern_worst_medium_or_high")
+        lines.append(f"| {variant.get('name', '?')} | {_f(variant.get('emscad_held_out_auc'))} | "
+                     + ", ".join(f"{k} {v or 0:+.2f}" for k, v in sorted(points.items()))
+                     + f" | {'-' if worst is None else f'{worst:.1%}'} |")
     blind = quality.get("holdout")
     if blind:
         bar = blind["quality_bar"]
@@ -191,13 +264,15 @@ def render_card(inputs: CardInputs) -> str:
     for source in meta.get("sources", []):
         lines.append(f"| {source['file']} | {source['rows_used']} | {source['positives_used']} | "
                      f"{len(held_ids.get(source['file'], []))} |")
+    share = meta.get("positives", 0) / max(meta.get("rows", 1), 1)
     lines += [
         "",
         f"Total: {meta.get('rows', '?')} training rows, {meta.get('positives', '?')} scams "
-        f"(prevalence {model.train_prevalence:.1%}). The held-out rows are a stratified 20% of "
+        f"(prevalence {share:.1%}). The held-out rows are a stratified 20% of "
         f"`emscad_train.csv` (seed {meta.get('seed', '?')}); their ids are in the model's "
         "metadata (`held_out_ids`), so `scamscreen evaluate --ids-from-model` scores exactly them.",
         "",
+        *_recipe_lines(meta),
         "## Features and model",
         "",
         *_analyzer_section(inputs.analyzers),

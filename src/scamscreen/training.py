@@ -119,7 +119,8 @@ class _WithoutTerms:
         return [term for term in _analyze_once(text) if term not in self.dropped]
 
 
-def make_pipeline(c: float = DEFAULT_C, dropped_terms: frozenset[str] = frozenset()) -> Any:
+def make_pipeline(c: float = DEFAULT_C, dropped_terms: frozenset[str] = frozenset(),
+                  fit_intercept: bool = True) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
@@ -128,7 +129,8 @@ def make_pipeline(c: float = DEFAULT_C, dropped_terms: frozenset[str] = frozense
     return Pipeline([
         ("tfidf", TfidfVectorizer(analyzer=analyzer, sublinear_tf=True,
                                   min_df=MIN_DOCUMENT_FREQUENCY, max_features=MAX_FEATURES)),
-        ("logreg", LogisticRegression(C=c, solver="liblinear", max_iter=1000)),
+        ("logreg", LogisticRegression(C=c, solver="liblinear", max_iter=1000,
+                                      fit_intercept=fit_intercept)),
     ])
 
 
@@ -172,19 +174,26 @@ class Recipe:
     # Columns whose values name a topic (place, industry, job function, department): terms
     # made of their words are left out of the vocabulary.
     topical_columns: tuple[str, ...] = ("location", "industry", "function", "department")
-
-    @property
-    def evidence_from_terms(self) -> bool:
-        """The classifier's evidence is what its terms add to the intercept, and the score's
-        base is the prior itself (no fitted offset): an advert of words the model never saw
-        adds nothing either way. Today's plain recipe kept its fitted intercept and offset."""
-        return self != PLAIN_RECIPE
+    # Offsets only for the languages and files that hold no scam at all (Korean, and
+    # legit_modern.csv): their base rate is the hazard (a naive model learns "Korean means
+    # legitimate"). A language or file with scams keeps its base rate in its words, as in the
+    # plain recipe: an offset there took up the samples' scam share, so the samples'
+    # recruitment adverts got fewer classifier points than today (issue 13's guard).
+    offsets_only_without_scams: bool = True
+    # No intercept: an advert of words the model never saw (a language it never trained on)
+    # has log-odds 0 and the served evidence is what its terms add, so it gets no points
+    # either way; the words, not an intercept, carry the base rate of the rows without
+    # offsets, and the calibration's intercept takes the prior's place. With an intercept,
+    # whose log-odds are no average advert's, unseen Korean adverts got +1.8 points.
+    fit_intercept: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"language_offsets": self.language_offsets,
                 "source_offsets": self.source_offsets,
                 "reweigh_columns": list(self.reweigh_columns),
-                "topical_columns": list(self.topical_columns)}
+                "topical_columns": list(self.topical_columns),
+                "offsets_only_without_scams": self.offsets_only_without_scams,
+                "fit_intercept": self.fit_intercept}
 
     @classmethod
     def from_mapping(cls, data: Any) -> Recipe:
@@ -195,12 +204,17 @@ class Recipe:
         return cls(bool(data.get("language_offsets", False)),
                    bool(data.get("source_offsets", False)),
                    tuple(data.get("reweigh_columns", ())),
-                   tuple(data.get("topical_columns", ())))
+                   tuple(data.get("topical_columns", ())),
+                   bool(data.get("offsets_only_without_scams", False)),
+                   bool(data.get("fit_intercept", True)))
 
 
 PLAIN_RECIPE = Recipe(language_offsets=False, source_offsets=False, reweigh_columns=(),
-                      topical_columns=())
+                      topical_columns=(), offsets_only_without_scams=False,
+                      fit_intercept=True)
 DEFAULT_RECIPE = Recipe()
+# By name, for ``scamscreen train --recipe``.
+RECIPES = {"plain": PLAIN_RECIPE, "scam-language": DEFAULT_RECIPE}
 
 
 def language_of(row: LabelledText) -> str:
@@ -292,7 +306,7 @@ def fit_recipe(rows: Sequence[LabelledText], c: float, recipe: Recipe) -> Fitted
     labels = np.asarray([row.label for row in rows])
     dropped = topical_terms(rows, recipe.topical_columns) if recipe.topical_columns \
         else frozenset()
-    pipeline = make_pipeline(c, dropped)
+    pipeline = make_pipeline(c, dropped, recipe.fit_intercept)
     vectorizer, logreg = pipeline.named_steps["tfidf"], pipeline.named_steps["logreg"]
     matrix = vectorizer.fit_transform(texts)
     strata = offset_strata(rows, recipe)
@@ -314,15 +328,22 @@ def fit_recipe(rows: Sequence[LabelledText], c: float, recipe: Recipe) -> Fitted
 
 def offset_strata(rows: Sequence[LabelledText], recipe: Recipe) -> list[tuple[str, ...]]:
     """For each row, the offsets it carries: its language and its training file, unless that
-    is the reference language or file (whose base rate the served intercept keeps)."""
+    is the reference language or file (whose base rate the served intercept keeps), or, with
+    ``offsets_only_without_scams``, a language or file that holds a scam."""
     reference_source = _reference_source(rows)
+    with_scams = {f"lang:{language_of(row)}" for row in rows if row.label == 1} \
+        | {f"source:{row.origin}" for row in rows if row.label == 1} \
+        if recipe.offsets_only_without_scams else set()
     result = []
     for row in rows:
         names = []
-        if recipe.language_offsets and language_of(row) != REFERENCE_LANGUAGE:
-            names.append(f"lang:{language_of(row)}")
-        if recipe.source_offsets and row.origin != reference_source:
-            names.append(f"source:{row.origin}")
+        language, source = f"lang:{language_of(row)}", f"source:{row.origin}"
+        if recipe.language_offsets and language_of(row) != REFERENCE_LANGUAGE \
+                and language not in with_scams:
+            names.append(language)
+        if recipe.source_offsets and row.origin != reference_source \
+                and source not in with_scams:
+            names.append(source)
         result.append(tuple(names))
     return result
 
@@ -341,6 +362,16 @@ def reference_prevalence(rows: Sequence[LabelledText], recipe: Recipe) -> float:
     if len(set(labels)) < 2:
         labels = [row.label for row in rows]
     return sum(labels) / len(labels)
+
+
+def served_prevalence(rows: Sequence[LabelledText], recipe: Recipe) -> float:
+    """The ``train_prevalence`` a model records: serving counts log-odds minus its logit as
+    the classifier's evidence. Plain: the training rows' share of scams. Without an intercept
+    (issue 13's recipe): 1/2, so that the evidence is what the terms add and an advert of
+    unknown words has none. (With an intercept, and the share of scams of the rows without
+    offsets, unseen Korean adverts got +1.8 points; an intercept is no average advert's
+    log-odds.)"""
+    return reference_prevalence(rows, recipe) if recipe.fit_intercept else 0.5
 
 
 def export(pipeline: Any, train_prevalence: float, metadata: dict[str, Any]) -> TextModel:
@@ -382,15 +413,8 @@ def fit(rows: Iterable[LabelledText], c: float = DEFAULT_C,
         extra["recipe"] = recipe.to_dict()
         extra["language_offsets"] = fitted.offsets
         extra["languages"] = dict(sorted(Counter(language_of(row) for row in rows).items()))
-    baseline = reference_prevalence(rows, recipe)
-    if recipe.evidence_from_terms:
-        extra["reference_prevalence"] = round(baseline, 6)
-        # Serving counts log-odds minus logit(train_prevalence) as the classifier's evidence;
-        # with the intercept's own probability there, the evidence is what the advert's terms
-        # add, so an advert of unknown words (a language never trained on) gets none.
-        intercept = float(fitted.pipeline.named_steps["logreg"].intercept_[0])
-        baseline = min(max(1.0 / (1.0 + math.exp(-intercept)), 1e-6), 1 - 1e-6)
-    return export(fitted.pipeline, baseline, {**extra, **(metadata or {})})
+        extra["reference_prevalence"] = round(reference_prevalence(rows, recipe), 6)
+    return export(fitted.pipeline, served_prevalence(rows, recipe), {**extra, **(metadata or {})})
 
 
 def save(model: TextModel, path: Path) -> str:
@@ -432,14 +456,13 @@ def _folds(rows: Sequence[LabelledText], folds: int, seed: int) -> list[tuple[An
 def out_of_fold_log_odds(rows: Sequence[LabelledText], c: float, seed: int,
                          folds: int = CALIBRATION_FOLDS,
                          recipe: Recipe = PLAIN_RECIPE) -> list[float]:
-    """The served classifier's evidence (what the terms add to the intercept) for each row,
-    from a model that did not see that row."""
+    """The served classifier's log-odds (terms and intercept, no offsets) for each row, from
+    a model that did not see that row."""
     values = [0.0] * len(rows)
     for train_index, test_index in _folds(rows, folds, seed):
         fitted = fit_recipe([rows[i] for i in train_index], c, recipe)
         texts = [rows[i].text for i in test_index]
-        predicted = fitted.evidence(texts) if recipe.evidence_from_terms \
-            else fitted.decision(texts)
+        predicted = fitted.decision(texts)
         for i, value in zip(test_index, predicted, strict=True):
             values[i] = float(value)
     return values
@@ -513,8 +536,8 @@ def rule_points(texts: Sequence[str], catalogue: Catalogue | None = None) -> lis
 
 
 def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
-               labels: Sequence[int], strata: Sequence[tuple[str, ...]] | None = None,
-               fixed_intercept: float | None = None) -> tuple[float, float, float]:
+               labels: Sequence[int], strata: Sequence[tuple[str, ...]] | None = None
+               ) -> tuple[float, float, float]:
     """Platt-style fit of the labels on the classifier evidence, with rule points as a fixed
     offset (their catalogue weights, scale 1).
 
@@ -527,11 +550,11 @@ def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
     ``MIN_SCALE`` so the score stays monotone in it.
 
     With ``strata`` (``offset_strata``), each language and file other than the reference gets
-    an intercept of its own, and with ``fixed_intercept`` the reference's is not fitted but
-    held there (the log-odds of its prevalence: no evidence means the prior),
-    as in the classifier's fit, and the reference's is returned: the base rates of the
-    training languages (all-legitimate Korean, say) must not decide how far the classifier's
-    evidence is trusted, nor the base every advert starts from.
+    an intercept of its own, as in the classifier's fit, and the reference's is returned: the
+    base rates of the all-legitimate languages and files (Korean, legit_modern.csv) must not
+    decide how far the classifier's evidence is trusted, nor the base every advert starts
+    from. (Holding the reference's intercept at its prevalence's log-odds was tried and
+    dropped with the terms-only evidence it went with.)
     """
     import numpy as np
     from scipy.optimize import minimize
@@ -546,8 +569,6 @@ def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
 
     def loss(params: Any) -> tuple[float, Any]:
         scale, intercept, shifts = params[0], params[1], params[2:]
-        if fixed_intercept is not None:
-            intercept = fixed_intercept
         z = intercept + offset + scale * evidence + indicators @ shifts
         probability = 1.0 / (1.0 + np.exp(-z))
         value = float(np.mean(np.logaddexp(0.0, z) - target * z)) \
@@ -555,14 +576,14 @@ def fit_scales(points: Sequence[float], classifier_evidence: Sequence[float],
         residual = probability - target
         gradient = np.concatenate([
             [float(np.mean(residual * evidence)) + 2 * penalty * scale,
-             0.0 if fixed_intercept is not None else float(np.mean(residual))],
+             float(np.mean(residual))],
             residual @ indicators / len(target) + 2 * penalty * shifts])
         return value, gradient
 
     start = np.concatenate([[1.0, 0.0], np.zeros(len(others))])
     result = minimize(loss, x0=start, jac=True, method="L-BFGS-B")
     scale = float(result.x[0])
-    intercept = fixed_intercept if fixed_intercept is not None else float(result.x[1])
+    intercept = float(result.x[1])
     return 1.0, max(scale, MIN_SCALE), intercept
 
 
@@ -581,19 +602,18 @@ def fit_calibration(rows: Sequence[LabelledText], c: float, seed: int,
     points = rule_points([r.text for r in rows], catalogue)
     if out_of_fold is None:
         out_of_fold = out_of_fold_log_odds(rows, c, seed, CALIBRATION_FOLDS, recipe)
-    evidence = list(out_of_fold) if recipe.evidence_from_terms \
-        else [v - logit(prevalence) for v in out_of_fold]
+    evidence = [v - logit(served_prevalence(rows, recipe)) for v in out_of_fold]
     strata = offset_strata(rows, recipe)
     rule_scale, classifier_scale, intercept = fit_scales(
-        points, evidence, labels, strata if any(strata) else None,
-        logit(prevalence) if recipe.evidence_from_terms else None)
+        points, evidence, labels, strata if any(strata) else None)
     per_language = (" and an intercept per language and training file, as in the classifier "
                     "(the reference's kept)" if any(strata) else "")
     return {
         "method": "Platt-style logistic regression of the labels on the "
-                  f"{CALIBRATION_FOLDS}-fold out-of-fold classifier evidence (log-odds minus the "
-                  "intercept: what the terms add), with the group-capped rule points as a fixed "
-                  f"offset (catalogue weights, scale 1){per_language}, training rows only",
+                  f"{CALIBRATION_FOLDS}-fold out-of-fold classifier log-odds (minus logit of the "
+                  "training prevalence, of the rows without offsets), with the group-capped rule "
+                  f"points as a fixed offset (catalogue weights, scale 1){per_language}, "
+                  "training rows only",
         "rule_scale": round(rule_scale, 4),
         "classifier_scale": round(classifier_scale, 4),
         "offset": round(intercept - logit(prevalence), 4),
@@ -621,7 +641,7 @@ def build_model(rows: Sequence[LabelledText], c: float, seed: int,
 def train_from_files(paths: Sequence[Path], output: Path, *, text_column: str | None,
                      label_column: str | None, hold_out: Sequence[str], seed: int,
                      c: float | None, calibrate: bool = True,
-                     recipe: Recipe = DEFAULT_RECIPE) -> str:
+                     recipe: Recipe = PLAIN_RECIPE) -> str:
     """Read, split, choose C, fit, calibrate, export; return a short report for the terminal."""
     fractions = parse_hold_out(hold_out)
     unknown = set(fractions) - {path.name for path in paths}
