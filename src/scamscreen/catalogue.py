@@ -24,9 +24,12 @@ import re2
 from scamscreen.concepts import (
     ConceptFinder,
     Lexicon,
+    PackedTable,
+    TermGroups,
     TermTable,
     load_lexicons,
     read_currencies,
+    term_groups,
     term_table,
 )
 from scamscreen.errors import CatalogueError
@@ -146,13 +149,15 @@ class Catalogue:
     lexicons: tuple[Lexicon, ...] = ()
     currencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     term_table: TermTable | None = None  # the lexicons' automaton keys, from the cache
+    term_groups: TermGroups | None = None  # their rows by script and use, from the cache
 
     @property
     def concept_finder(self) -> ConceptFinder:
         """The automaton of every lexicon's terms, built on first use and kept."""
         finder = _FINDERS.get(id(self))
         if finder is None or finder[0] is not self:
-            finder = (self, ConceptFinder(self.lexicons, self.currencies, self.term_table))
+            finder = (self, ConceptFinder(self.lexicons, self.currencies, self.term_table,
+                                          self.term_groups))
             _FINDERS[id(self)] = finder
         return finder[1]
 
@@ -341,7 +346,8 @@ def _concept_languages(rule: ConceptRule, lexicons: tuple[Lexicon, ...]) -> set[
 
 def build(flags: list[Flag], groups: Mapping[str, Group], lexicons: tuple[Lexicon, ...] = (),
           currencies: Mapping[str, tuple[str, ...]] | None = None,
-          table: TermTable | None = None) -> Catalogue:
+          table: TermTable | None = None, table_groups: TermGroups | None = None
+          ) -> Catalogue:
     """Validate cross-references and compile every pattern once."""
     from scamscreen.concepts import BUILT_IN
 
@@ -378,7 +384,8 @@ def build(flags: list[Flag], groups: Mapping[str, Group], lexicons: tuple[Lexico
                 regex = compile_pattern(folded_source, f"{flag.id} patterns.{language}")
                 compiled.append(CompiledPattern(index, language, source, regex))
     return Catalogue(tuple(flags), dict(groups), tuple(compiled), tuple(lexicons),
-                     {code: tuple(words) for code, words in (currencies or {}).items()}, table)
+                     {code: tuple(words) for code, words in (currencies or {}).items()}, table,
+                     table_groups if table is not None else None)
 
 
 def _parse_groups(data: dict[str, Any]) -> dict[str, Group]:
@@ -420,7 +427,8 @@ def _digest(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _parsed_sources(directory: Path) -> tuple[dict[str, Any], TermTable | None]:
+def _parsed_sources(directory: Path
+                    ) -> tuple[dict[str, Any], TermTable | None, TermGroups | None]:
     """Every TOML file of the catalogue, parsed: {file name: data}, and the lexicons' term
     table, from the cache if current (else the table is None: built when first needed)."""
     files = _source_files(directory)
@@ -429,10 +437,11 @@ def _parsed_sources(directory: Path) -> tuple[dict[str, Any], TermTable | None]:
     if cache_file.exists():
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         if cached.get("digest") == digest:
-            # JSON lists, not tuples: the finder only unpacks them.
-            return dict(cached["files"]), cached.get("terms")
+            terms = cached.get("terms")
+            return (dict(cached["files"]), PackedTable(terms) if terms else None,
+                    cached.get("term_groups"))
     return {_key(directory, path): tomllib.loads(path.read_text(encoding="utf-8"))
-            for path in files}, None
+            for path in files}, None, None
 
 
 def write_parsed_cache(directory: Path) -> Path:
@@ -447,7 +456,8 @@ def write_parsed_cache(directory: Path) -> Path:
     lexicons = load_lexicons({name: data for name, data in as_loaded.items()
                               if name.startswith(LEXICONS + "/")})
     table = term_table(lexicons, read_currencies(directory / LEXICONS))
-    payload = {"digest": _digest(files), "files": parsed, "terms": table}
+    payload = {"digest": _digest(files), "files": parsed, "terms": PackedTable.pack(table),
+               "term_groups": term_groups(table)}
     target.write_text(json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                       encoding="utf-8")
     return target
@@ -456,8 +466,8 @@ def write_parsed_cache(directory: Path) -> Path:
 def load_directory(directory: Path) -> Catalogue:
     """Load a catalogue from a directory of flag files plus its ``groups.toml``."""
     try:
-        sources, table = _parsed_sources(directory)
-        groups = _parse_groups(sources.get("groups.toml", {}))
+        sources, table, groups = _parsed_sources(directory)
+        flag_groups = _parse_groups(sources.get("groups.toml", {}))
         lexicons = load_lexicons({name: data for name, data in sources.items()
                                   if name.startswith(LEXICONS + "/")})
         flags = [parse_flag(data, name) for name, data in sources.items()
@@ -466,8 +476,8 @@ def load_directory(directory: Path) -> Catalogue:
     except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
         raise CatalogueError(f"cannot read catalogue in {directory}: {error}") from None
     flags.sort(key=lambda flag: flag.id)
-    return build(flags, groups, tuple(lexicons),
-                 {code: tuple(words) for code, words in currencies.items()}, table)
+    return build(flags, flag_groups, tuple(lexicons),
+                 {code: tuple(words) for code, words in currencies.items()}, table, groups)
 
 
 @cache

@@ -25,7 +25,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -255,7 +255,45 @@ _EMPTY = ConceptIndex({})
 # An automaton's keys and what each stands for, as plain data: (key, ((concept, language,
 # prefix, spaced, ends_spaced), ...)). Folding thousands of terms takes ~0.2 s, so the table
 # is kept beside the parsed catalogue (``catalogue.write_parsed_cache``) and loaded as JSON.
-TermTable = list[tuple[str, tuple[tuple[str, str, bool, bool, bool], ...]]]
+TermTable = Sequence[tuple[str, tuple[tuple[str, str, bool, bool, bool], ...]]]
+
+
+class PackedTable(Sequence[tuple[str, tuple[tuple[str, str, bool, bool, bool], ...]]]):
+    """A term table as the cache keeps it: all keys in one string, each row's terms in one
+    short code ("concept.language.flags,..."), decoded when the row is first matched. JSON then
+    decodes a handful of strings instead of ~300,000 nested values (~0.1 s of `check`)."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.keys: list[str] = data["keys"].split("\n")
+        self._codes: list[str] = data["codes"].split("\n")
+        self._concepts: list[str] = list(data["concepts"])
+        self._languages: list[str] = list(data["languages"])
+        self._rows: dict[int, tuple[str, tuple[tuple[str, str, bool, bool, bool], ...]]] = {}
+
+    @staticmethod
+    def pack(table: TermTable) -> dict[str, Any]:
+        concepts = sorted({term[0] for _, terms in table for term in terms})
+        languages = sorted({term[1] for _, terms in table for term in terms})
+        concept_at = {name: i for i, name in enumerate(concepts)}
+        language_at = {name: i for i, name in enumerate(languages)}
+        codes = [",".join(f"{concept_at[c]}.{language_at[lang]}.{p | s << 1 | e << 2}"
+                          for c, lang, p, s, e in terms) for _, terms in table]
+        return {"keys": "\n".join(key for key, _ in table), "codes": "\n".join(codes),
+                "concepts": concepts, "languages": languages}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, row: Any) -> Any:  # only ints are asked for: rows of a match
+        found = self._rows.get(row)
+        if found is None:
+            terms = []
+            for code in self._codes[row].split(","):
+                concept, language, flags = (int(part) for part in code.split("."))
+                terms.append((self._concepts[concept], self._languages[language],
+                              bool(flags & 1), bool(flags & 2), bool(flags & 4)))
+            found = self._rows[row] = (self.keys[row], tuple(terms))
+        return found
 
 
 def term_table(lexicons: Iterable[Lexicon], currencies: Mapping[str, Iterable[str]]
@@ -313,57 +351,112 @@ def _variants(term: str, unaccented: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys((term, strip_accents(term))))
 
 
+# Keys are grouped by the script of their first character, and a group's automaton is built
+# only when an advert in that script comes: `check` on an English advert builds the Latin one.
+_SCRIPT_GROUPS = (
+    (0x0400, 0x052F, "cyrillic"), (0x0590, 0x06FF, "arabic"), (0x0750, 0x08FF, "arabic"),
+    (0x0900, 0x0DFF, "indic"), (0x0E00, 0x0EFF, "thai-lao"), (0x1000, 0x109F, "myanmar"),
+    (0x1100, 0x11FF, "cjk"), (0x1200, 0x139F, "ethiopic"), (0x1780, 0x17FF, "khmer"),
+    (0x2E80, 0x9FFF, "cjk"), (0xAA60, 0xAA7F, "myanmar"), (0xAC00, 0xD7FF, "cjk"),
+    (0xF900, 0xFAFF, "cjk"), (0xFB50, 0xFEFF, "arabic"), (0xFF00, 0xFFEF, "cjk"),
+    (0x20000, 0x3FFFF, "cjk"),
+)
+_GROUP_STARTS = [low for low, _, _ in _SCRIPT_GROUPS]
+# What a group's rows are for: the main pass, the short-key searches, the language vote.
+TermGroups = dict[str, dict[str, list[int]]]
+
+
+def script_group(char: str) -> str:
+    code = ord(char)
+    if code < 0x250 or 0x1E00 <= code <= 0x1EFF:
+        return "latin"
+    position = bisect_left(_GROUP_STARTS, code + 1) - 1
+    if position >= 0:
+        low, high, name = _SCRIPT_GROUPS[position]
+        if low <= code <= high:
+            return name
+    return "other"
+
+
+def term_groups(table: TermTable) -> TermGroups:
+    """Each table row's group and use: ``{group: {"long"|"short"|"voters": [rows]}}``."""
+    groups: TermGroups = {}
+    for number, (key, terms) in enumerate(table):
+        if all(term[0] == FUNCTION_WORDS for term in terms):
+            use = "voters"
+        elif _is_short(key):
+            use = "short"
+        else:
+            use = "long"
+        groups.setdefault(script_group(key[0]), {}).setdefault(use, []).append(number)
+    return groups
+
+
+def _groups_of(text: str) -> set[str]:
+    """The script groups whose keys can occur in ``text``."""
+    found = {script_group(char) for char in set(text) if ord(char) >= 0x250}
+    if not text.isascii() or any(char.isalpha() for char in text[:2000]):
+        found.add("latin")
+    return found
+
+
 class ConceptFinder:
-    """Every lexicon's terms in one automaton, plus the money recogniser."""
+    """Every lexicon's terms, found by script-group automatons (a process's first adverts) or
+    one RE2 set (after that), plus the money recogniser."""
 
     def __init__(self, lexicons: Iterable[Lexicon], currencies: Mapping[str, Iterable[str]],
-                 table: TermTable | None = None):
+                 table: TermTable | None = None, groups: TermGroups | None = None):
         self.lexicons = tuple(lexicons)
         self.concepts = frozenset(BUILT_IN).union(
             *(lexicon.concepts for lexicon in self.lexicons))
         if table is None:
             table = term_table(self.lexicons, currencies)
-        # Integer values and plain tuples: building from the cached table is then ~10 ms.
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        short: dict[str, int] = {}
-        self._long_keys: list[str] = []
-        self._long_rows: list[int] = []
+            groups = None
+        self._table = table
+        self._groups = groups if groups is not None else term_groups(table)
+        self._automatons: dict[str, Any] = {}
+        self._voters: dict[str, Any] = {}
+        short_rows = [row for group in self._groups.values() for row in group.get("short", ())]
+        keys = table.keys if isinstance(table, PackedTable) else [key for key, _ in table]
+        self._short = {keys[row]: row for row in short_rows}
+        self._short_searches = _short_regexes(self._short)
+        self._long_rows = [row for group in self._groups.values()
+                           for row in group.get("long", ())]
+        self._long_keys = [keys[row] for row in self._long_rows]
+        self._keys = keys
         self._set: Any = None
         self._searched = 0
-        # Function words only vote for the language, which the text's opening shows: a separate
-        # automaton run over ``_VOTING_SAMPLE`` characters keeps a hundred matches an advert
-        # out of the main pass.
-        voters = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for number, (key, terms) in enumerate(table):
-            if all(term[0] == FUNCTION_WORDS for term in terms):
-                voters.add_word(key, number)
-            elif _is_short(key):
-                short[key] = number
-            else:
-                automaton.add_word(key, number)
-                self._long_keys.append(key)
-                self._long_rows.append(number)
-        if len(voters):
-            voters.make_automaton()
-        self._voters = voters if len(voters) else None
-        if len(automaton):
-            automaton.make_automaton()
-        self._automaton = automaton if len(automaton) else None
-        self._table = table
-        self._short = short
-        self._short_searches = _short_regexes(short)
+
+    def _automaton(self, group: str, use: str, built: dict[str, Any]) -> Any:
+        """The automaton of one group's rows of one use, built on first need (~ms per
+        thousand keys)."""
+        automaton = built.get(group)
+        if automaton is None:
+            rows = self._groups.get(group, {}).get(use, ())
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            for row in rows:
+                automaton.add_word(self._keys[row], row)
+            if rows:
+                automaton.make_automaton()
+            built[group] = automaton if rows else False
+        return automaton or None
 
     def _matches(self, text: str) -> Iterator[tuple[int, int]]:
-        """(end index, table row) of every key found in ``text``: long keys from the automaton,
-        one- and two-letter Latin keys ("rm", "tg", "k") from one RE2 search, because as
-        automaton keys they would match inside nearly every word, to be rejected one by one."""
+        """(end index, table row) of every key found in ``text``: long keys from the automatons
+        or the set, one- and two-letter Latin keys ("rm", "tg", "k") from RE2 searches,
+        because as automaton keys they would match inside nearly every word."""
         if self._set is not None:
             yield from self._set_matches(text)
-        elif self._automaton is not None:
+        else:
             self._searched += 1
             if self._searched > _AUTOMATON_ADVERTS:
                 self.prepare()
-            yield from self._automaton.iter(text)
+                yield from self._set_matches(text)
+            else:
+                for group in _groups_of(text):
+                    automaton = self._automaton(group, "long", self._automatons)
+                    if automaton is not None:
+                        yield from automaton.iter(text)
         if self._short_searches:
             short = self._short
             for search in self._short_searches:
@@ -374,7 +467,7 @@ class ConceptFinder:
         """Build the RE2 set of every long key (~0.2 s, ~20 MB): ~25 us an advert against
         ~600 us for the automaton's walk in Python's wrapper. Done after a process's first
         ``_AUTOMATON_ADVERTS`` adverts, or at once for a batch worker."""
-        if self._set is not None or self._automaton is None:
+        if self._set is not None or not self._long_keys:
             return
         options = re2.Options()
         options.max_mem = _SET_MEMORY
@@ -399,25 +492,27 @@ class ConceptFinder:
     def _votes(self, text: str) -> dict[str, int]:
         """Function words per language in the opening of ``text``, whole words only."""
         votes: dict[str, int] = {}
-        if self._voters is None:
-            return votes
         sample = text[:_VOTING_SAMPLE]
         length = len(sample)
-        for end_index, number in self._voters.iter(sample):
-            key, terms = self._table[number]
-            end = end_index + 1
-            start = end - len(key)
-            if (start > 0 and _word_char(sample[start - 1])) or \
-                    (end < length and _word_char(sample[end])):
-                if terms[0][3]:  # a spaced script's word, inside a longer word
-                    continue
-            for term in terms:
-                votes[term[1]] = votes.get(term[1], 0) + 1
+        for group in _groups_of(sample):
+            voters = self._automaton(group, "voters", self._voters)
+            if voters is None:
+                continue
+            for end_index, number in voters.iter(sample):
+                key, terms = self._table[number]
+                end = end_index + 1
+                start = end - len(key)
+                if (start > 0 and _word_char(sample[start - 1])) or \
+                        (end < length and _word_char(sample[end])):
+                    if terms[0][3]:  # a spaced script's word, inside a longer word
+                        continue
+                for term in terms:
+                    votes[term[1]] = votes.get(term[1], 0) + 1
         return votes
 
     def find(self, folded: Folded | str) -> ConceptIndex:
         text = folded.text if isinstance(folded, Folded) else folded
-        if self._automaton is None and not self._short_searches:
+        if not self._table:
             return _EMPTY
         found: list[Occurrence] = []
         triggers: list[tuple[int, int, int, bool]] = []  # start, end, modifier bit, forward
