@@ -327,7 +327,7 @@ def render_card(inputs: CardInputs) -> str:
         f"Bootstrap intervals: {held.bootstrap} resamples of the held-out rows, percentile 95%.",
         "",
         f"- ROC-AUC of the score: **{_ci(held, 'roc_auc', held.roc_auc)}** "
-        "(quality bar: ≥ 0.98)",
+        "(quality bar of issue 13: ≥ 0.99)",
         f"- average precision: {_ci(held, 'average_precision', held.average_precision)}",
         f"- ROC-AUC of the classifier alone: {_f(held.roc_auc_classifier)}; of the rules alone: "
         f"{_f(held.roc_auc_rules)}",

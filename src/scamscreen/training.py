@@ -287,7 +287,7 @@ class Fitted:
     offsets: dict[str, float]
 
     def decision(self, texts: Sequence[str]) -> Any:
-        return self.evidence(texts) + self.pipeline.named_steps["logreg"].intercept_[0]
+        return self.evidence(texts) + _intercept(self.pipeline.named_steps["logreg"])
 
     def evidence(self, texts: Sequence[str]) -> Any:
         """What the text's terms add to the intercept: the classifier's evidence as served."""
@@ -364,6 +364,13 @@ def reference_prevalence(rows: Sequence[LabelledText], recipe: Recipe) -> float:
     return sum(labels) / len(labels)
 
 
+def _intercept(logreg: Any) -> float:
+    """The fitted intercept; scikit-learn keeps a plain 0.0 when there is none."""
+    import numpy as np
+
+    return float(np.ravel(logreg.intercept_)[0])
+
+
 def served_prevalence(rows: Sequence[LabelledText], recipe: Recipe) -> float:
     """The ``train_prevalence`` a model records: serving counts log-odds minus its logit as
     the classifier's evidence. Plain: the training rows' share of scams. Without an intercept
@@ -389,7 +396,7 @@ def export(pipeline: Any, train_prevalence: float, metadata: dict[str, Any]) -> 
         "terms": terms,
         "idf": [round(float(v), 6) for v in vectorizer.idf_],
         "coef": [round(float(v), 6) for v in logreg.coef_[0][:len(terms)]],
-        "intercept": round(float(logreg.intercept_[0]), 6),
+        "intercept": round(_intercept(logreg), 6),
         "train_prevalence": round(train_prevalence, 6),
         "metadata": metadata,
     }
