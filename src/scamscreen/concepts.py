@@ -6,8 +6,10 @@ which concepts must occur together, within how many characters (``catalogue.Conc
 Adding a synonym or a language is an edit to a lexicon, not to a flag or to code.
 
 Three recognisers serve every flag:
-- terms of every lexicon, in one Aho-Corasick automaton (pyahocorasick) over the folded text:
-  one pass whatever the number of languages, linear in the text, every overlapping match;
+- terms of every lexicon, found in the folded text with every overlapping match, linear in the
+  text: Aho-Corasick automatons (pyahocorasick), one per script group and built only for the
+  scripts an advert holds, for a process's first adverts; then one RE2 set of all keys, which
+  says which keys occur, and ``str.find`` says where (batch workers);
 - money: an amount next to a currency symbol, code or name (``currencies.json``, written from
   Babel's CLDR data by ``scripts/write-currencies.py``) or a local unit (``money_unit`` terms);
 - places: the gazetteer ``places.toml``, a lexicon whose terms hold in every language.
@@ -27,8 +29,6 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -756,11 +756,6 @@ def _money(text: str, found: list[Occurrence]) -> list[Occurrence]:
     return money
 
 
-def lexicon_directory() -> Path:
-    with resources.as_file(resources.files("scamscreen") / "flags" / "lexicons") as path:
-        return Path(path)
-
-
 def load_lexicons(parsed: Mapping[str, Any]) -> list[Lexicon]:
     """Lexicons from parsed TOML files (``{"lexicons/en.toml": data, ...}``)."""
     return [parse_lexicon(data, name) for name, data in sorted(parsed.items())]
@@ -802,10 +797,3 @@ def nearest_group(slots: list[tuple[Occurrence, ...]], window: int
         if window == 0 or high - low <= window:
             return tuple(sorted(set(chosen), key=lambda o: o.start))
     return None
-
-
-@cache
-def default_finder() -> ConceptFinder:
-    from scamscreen.catalogue import default_catalogue
-
-    return default_catalogue().concept_finder
