@@ -22,7 +22,7 @@ from scamscreen.concepts import (
     nearest_group,
 )
 from scamscreen.contacts import Contact, find_contacts
-from scamscreen.normalize import Folded, fold, fold_text
+from scamscreen.normalize import Folded, fold
 
 # Evidence beyond this many spans per flag adds nothing a reader can use.
 MAX_EVIDENCE_PER_FLAG = 8
@@ -363,21 +363,34 @@ def _spans(regex: Any, text: str, encoded: bytes) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+# A pattern's match inside a warning ("beware of ads promising ...") or a hypothetical ("if
+# anyone asks you to pay a fee") is not the advert's own claim. Negation is left to the
+# patterns, which were written with their own negation guards.
+_PATTERN_SCOPES = WARNING | HYPOTHETICAL
+
+
 def _confirmed_hits(catalogue: Catalogue, folded: Folded, encoded: bytes,
-                    candidates: list[int]) -> list[Hit]:
+                    candidates: list[int], index: ConceptIndex | None = None) -> list[Hit]:
     """Fire each flag whose candidate patterns match the folded text (``encoded`` is its UTF-8
-    form), collecting evidence."""
+    form), collecting evidence. With the text's concepts (``index``), a match inside a warning's
+    or hypothetical's scope is not evidence, except for mitigation flags: it is the warning."""
     if not candidates:
         return []
+    scopes = index if index is not None and index.triggers else None
     spans: dict[int, list[Evidence]] = defaultdict(list)
     seen: dict[int, set[tuple[int, int]]] = defaultdict(set)
     # A candidate that does not match yields no span: finditer confirms and finds spans at once.
     for pattern_index in candidates:
         compiled = catalogue.patterns[pattern_index]
         flag_spans = spans[compiled.flag_index]
+        checked = scopes if catalogue.flags[compiled.flag_index].group != MITIGATION_GROUP \
+            else None
         for match_start, match_end in _spans(compiled.regex, folded.text, encoded):
             if len(flag_spans) >= MAX_EVIDENCE_PER_FLAG:
                 break
+            if checked is not None and checked.modifiers_of(match_start, match_end,
+                                                            _PATTERN_SCOPES):
+                continue
             start, end = folded.source_span(match_start, match_end)
             if (start, end) in seen[compiled.flag_index]:
                 continue
@@ -424,45 +437,6 @@ def concept_hits(catalogue: Catalogue, folded: Folded,
             hits.append(Hit(flag, tuple(evidence)))
             break
     return hits
-
-
-# A pattern's match inside a warning ("beware of ads promising ...") or a hypothetical ("if
-# anyone asks you to pay a fee") is not the advert's own claim. Negation is left to the
-# patterns, which were written with their own negation guards.
-_PATTERN_SCOPES = WARNING | HYPOTHETICAL
-
-
-def _outside_warnings(catalogue: Catalogue, hits: list[Hit], folded: Folded,
-                      index: ConceptIndex) -> list[Hit]:
-    """Pattern hits with the evidence that lies in a warning's or hypothetical's scope removed
-    (a hit left without evidence is dropped); mitigation flags keep theirs: it is the warning."""
-    if not index.triggers or not hits:
-        return hits
-    kept = []
-    for hit in hits:
-        if hit.flag.group == MITIGATION_GROUP:
-            kept.append(hit)
-            continue
-        evidence = tuple(e for e in hit.evidence
-                         if not index.modifiers_of(*_folded_span(folded, e), _PATTERN_SCOPES))
-        if evidence:
-            kept.append(Hit(hit.flag, evidence, hit.because))
-    return kept
-
-
-def _folded_span(folded: Folded, evidence: Evidence) -> tuple[int, int]:
-    """Where ``evidence`` (offsets into the input) lies in the folded text, near enough for a
-    scope test: the folded text keeps the input's order, so a proportional guess is refined by
-    searching for the evidence's folded form around it."""
-    needle = fold_text(evidence.text).strip()
-    text = folded.text
-    guess = int(evidence.start * len(text) / max(len(folded.source), 1))
-    position = text.find(needle, max(0, guess - 200))
-    if position < 0:
-        position = text.find(needle)
-    if position < 0:
-        return guess, guess + len(needle)
-    return position, position + len(needle)
 
 
 def _vetoed_near(index: ConceptIndex, rule: ConceptRule, group: tuple[Occurrence, ...]) -> bool:
@@ -537,8 +511,7 @@ def analyse_patterns_many(catalogue: Catalogue, foldeds: Sequence[Folded]
     finder = catalogue.concept_finder
     for folded, text, found in zip(foldeds, encoded, candidates, strict=True):
         index = finder.find(folded)
-        pattern_hits = _outside_warnings(
-            catalogue, _confirmed_hits(catalogue, folded, text, found), folded, index)
+        pattern_hits = _confirmed_hits(catalogue, folded, text, found, index)
         hits = _merged(catalogue, pattern_hits, concept_hits(catalogue, folded, index))
         results.append((hits, index))
     return results
