@@ -62,7 +62,7 @@ def test_parsed_cache_matches_the_flag_files() -> None:
 
     directory = Path(str(resources.files("scamscreen") / "flags"))
     cached = json.loads((directory / PARSED_CACHE).read_text(encoding="utf-8"))
-    assert cached["digest"] == _digest(_source_files(directory))
+    assert cached["digest"] == _digest(directory, _source_files(directory))
 
 
 def test_a_stale_cache_is_ignored(tmp_path: Path) -> None:

@@ -416,13 +416,12 @@ def _key(directory: Path, path: Path) -> str:
     return path.relative_to(directory).as_posix()
 
 
-def _digest(files: list[Path]) -> str:
+def _digest(directory: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
-        name = path.name if path.parent.name != LEXICONS else f"{LEXICONS}/{path.name}"
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    currencies = files[0].parent / LEXICONS / "currencies.json" if files else None
-    if currencies is not None and currencies.exists():
+        digest.update(_key(directory, path).encode() + b"\0" + path.read_bytes() + b"\0")
+    currencies = directory / LEXICONS / "currencies.json"
+    if currencies.exists():
         digest.update(b"currencies.json\0" + currencies.read_bytes())
     return digest.hexdigest()
 
@@ -432,7 +431,7 @@ def _parsed_sources(directory: Path
     """Every TOML file of the catalogue, parsed: {file name: data}, and the lexicons' term
     table, from the cache if current (else the table is None: built when first needed)."""
     files = _source_files(directory)
-    digest = _digest(files)
+    digest = _digest(directory, files)
     cache_file = directory / PARSED_CACHE
     if cache_file.exists():
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -456,8 +455,8 @@ def write_parsed_cache(directory: Path) -> Path:
     lexicons = load_lexicons({name: data for name, data in as_loaded.items()
                               if name.startswith(LEXICONS + "/")})
     table = term_table(lexicons, read_currencies(directory / LEXICONS))
-    payload = {"digest": _digest(files), "files": parsed, "terms": PackedTable.pack(table),
-               "term_groups": term_groups(table)}
+    payload = {"digest": _digest(directory, files), "files": parsed,
+               "terms": PackedTable.pack(table), "term_groups": term_groups(table)}
     target.write_text(json.dumps(payload, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                       encoding="utf-8")
     return target

@@ -366,16 +366,28 @@ _GROUP_STARTS = [low for low, _, _ in _SCRIPT_GROUPS]
 TermGroups = dict[str, dict[str, list[int]]]
 
 
-def script_group(char: str) -> str:
+def _latin(char: str) -> bool:
     code = ord(char)
-    if code < 0x250 or 0x1E00 <= code <= 0x1EFF:
-        return "latin"
-    position = bisect_left(_GROUP_STARTS, code + 1) - 1
+    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
+
+
+def range_name(ranges: Sequence[tuple[int, int, str]], starts: Sequence[int], char: str
+               ) -> str | None:
+    """The name of the range (sorted ``(low, high, name)``, ``starts`` their lows) that holds
+    ``char``'s code point, or None."""
+    code = ord(char)
+    position = bisect_left(starts, code + 1) - 1
     if position >= 0:
-        low, high, name = _SCRIPT_GROUPS[position]
+        low, high, name = ranges[position]
         if low <= code <= high:
             return name
-    return "other"
+    return None
+
+
+def script_group(char: str) -> str:
+    if _latin(char):
+        return "latin"
+    return range_name(_SCRIPT_GROUPS, _GROUP_STARTS, char) or "other"
 
 
 def term_groups(table: TermTable) -> TermGroups:
@@ -567,11 +579,6 @@ class ConceptFinder:
 _DECISIVE_VOTES = 4
 # Lexicons whose words are everywhere: English is mixed into posts in every language.
 _ALWAYS = frozenset({"en", "any"})
-
-
-def _latin(char: str) -> bool:
-    code = ord(char)
-    return code < 0x250 or 0x1E00 <= code <= 0x1EFF
 
 
 def _in_the_advert_languages(found: list[Occurrence], text: str, votes: Mapping[str, int]

@@ -11,12 +11,11 @@ sets (and against lingua, where it is installed).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scamscreen.concepts import ConceptIndex
+from scamscreen.concepts import ConceptIndex, range_name
 
 # Code point ranges of the scripts that tell a language (or a family of them) apart.
 _SCRIPT_RANGES = sorted([
@@ -78,13 +77,7 @@ UNDETERMINED = LanguageGuess("und", {})
 
 
 def _script(char: str) -> str | None:
-    code = ord(char)
-    position = bisect_right(_STARTS, code) - 1
-    if position >= 0:
-        low, high, name = _SCRIPT_RANGES[position]
-        if low <= code <= high:
-            return name
-    return None
+    return range_name(_SCRIPT_RANGES, _STARTS, char)
 
 
 def script_counts(text: str) -> Counter[str]:
