@@ -56,10 +56,11 @@ def catalogue_fingerprint(catalogue: Catalogue) -> str:
     """A digest of what decides rule points (flags, points, groups, caps, patterns): a model
     calibrated against one catalogue can tell when it is served with another."""
     parts = [(f.id, f.group, f.points, f.kind, sorted((k, list(v)) for k, v in f.patterns.items()),
-              list(f.requires), [[list(map(list, r.slots)), r.window, list(r.unless)]
-                                 for r in f.concept_rules]) for f in catalogue.flags]
+              list(f.requires), [[list(map(list, r.slots)), r.window, list(r.unless),
+                                  list(r.unless_near)] for r in f.concept_rules])
+             for f in catalogue.flags]
     caps = sorted((g.name, g.cap) for g in catalogue.groups.values())
-    lexicons = [(x.language, sorted((k, list(v)) for k, v in x.concepts.items()),
+    lexicons = [(x.language, x.unaccented, sorted((k, list(v)) for k, v in x.concepts.items()),
                  sorted((k, list(v)) for k, v in x.triggers.items())) for x in catalogue.lexicons]
     data = json.dumps([parts, caps, lexicons, sorted(catalogue.currencies.items())],
                       ensure_ascii=False, sort_keys=True).encode()
