@@ -324,15 +324,10 @@ def compile_pattern(pattern: str, where: str) -> Any:
         raise CatalogueError(f"{where}: pattern {pattern!r} is not valid RE2: {error}") from None
 
 
-def _concept_languages(rule: ConceptRule, lexicons: tuple[Lexicon, ...]) -> set[str]:
-    """The languages in which every slot of ``rule`` has terms (or a language-free source:
-    the money recogniser, the gazetteer)."""
-    from scamscreen.concepts import BUILT_IN
-
-    everywhere = set(BUILT_IN)
-    for lexicon in lexicons:
-        if lexicon.language == "any":
-            everywhere.update(lexicon.concepts)
+def _concept_languages(rule: ConceptRule, lexicons: tuple[Lexicon, ...],
+                       everywhere: set[str]) -> set[str]:
+    """The languages in which every slot of ``rule`` has terms, or a source that holds in
+    every language (``everywhere``: the money recogniser, the gazetteer)."""
     languages = set()
     for lexicon in lexicons:
         if lexicon.language == "any":
@@ -352,6 +347,8 @@ def build(flags: list[Flag], groups: Mapping[str, Group], lexicons: tuple[Lexico
     from scamscreen.concepts import BUILT_IN
 
     known_concepts = set(BUILT_IN).union(*(lexicon.concepts for lexicon in lexicons))
+    everywhere = set(BUILT_IN).union(*(lexicon.concepts for lexicon in lexicons
+                                       if lexicon.language == "any"))
     for index, flag in enumerate(flags):
         if not flag.concept_rules:
             continue
@@ -360,7 +357,7 @@ def build(flags: list[Flag], groups: Mapping[str, Group], lexicons: tuple[Lexico
             unknown = rule.concepts() - known_concepts
             if unknown:
                 raise CatalogueError(f"{flag.id}: no lexicon defines concept(s) {sorted(unknown)}")
-            languages |= _concept_languages(rule, lexicons)
+            languages |= _concept_languages(rule, lexicons, everywhere)
         flags[index] = replace(flag, concept_languages=tuple(sorted(languages)))
     seen_ids: set[str] = set()
     seen_names: set[str] = set()
